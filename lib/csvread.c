@@ -459,8 +459,13 @@ eds_csv_reader_run(struct eds_csv_reader *r, eds_csv_row_fn fn, void *ctx,
 	r->ctx = ctx;
 	r->err = err;
 	for (;;) {
-		if ((got = eds_input_next(r->in, &p, err)) < 0)
+		if ((got = eds_input_next(r->in, &p, err)) < 0) {
+			/* Say which line the damage was reached at. */
+			if (err->line == 0 &&
+			    strcmp(err->file, r->rec.file) == 0)
+				err->line = r->lines + 1;
 			return -1;
+		}
 		if (got == 0)
 			break;
 		n = (size_t)got;
