@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
@@ -292,6 +294,76 @@ START_TEST(reader_reports_an_unterminated_quote_with_its_line)
 }
 END_TEST
 
+START_TEST(an_unterminated_quote_names_the_true_last_line)
+{
+	static const char text[] = "a,b\n2,\"never closed\n3,x\n4,y";
+	struct eds_csv_options o;
+	struct eds_error err;
+	struct got g;
+
+	eds_csv_options_init(&o);
+	ck_assert_int_eq(read_str(text, sizeof text - 1, &o, &g, &err), -1);
+	ck_assert_uint_eq(err.line, 2);
+	ck_assert_msg(strstr(err.msg, "(to line 4)") != NULL, "%s", err.msg);
+	ck_assert_str_eq(g.raw[1], "2,\"never closed\n3,x\n4,y");
+}
+END_TEST
+
+/* Feed a file to the reader through a pipe, a few bytes per write. */
+static int
+read_trickled(const char *s, size_t len, size_t step,
+    const struct eds_csv_options *o, struct got *g, struct eds_error *err)
+{
+	struct eds_input *in;
+	struct eds_csv_reader *r;
+	int fds[2], saved, rc;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		close(fds[0]);
+		for (size_t i = 0; i < len; i += step) {
+			if (write(fds[1], s + i, len - i < step ? len - i :
+			    step) < 0)
+				_exit(1);
+			usleep(20000);
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	saved = dup(0);
+	dup2(fds[0], 0);
+	close(fds[0]);
+	memset(g, 0, sizeof *g);
+	in = eds_input_open("-", err);
+	r = eds_csv_reader_new(in, o);
+	rc = eds_csv_reader_run(r, collect, g, err);
+	eds_csv_reader_free(r);
+	eds_input_close(in);
+	dup2(saved, 0);
+	close(saved);
+	waitpid(pid, NULL, 0);
+	return rc;
+}
+
+START_TEST(a_bom_and_separator_are_found_even_in_tiny_first_reads)
+{
+	static const char text[] = "\xEF\xBB\xBFid;name\n1;\xC3\xA9\n";
+	struct eds_csv_options o;
+	struct eds_error err;
+	struct got g;
+
+	eds_csv_options_init(&o);
+	o.sep = 0;			/* detect */
+	o.encoding = EDS_ENC_CP1252;	/* the BOM says UTF-8 */
+	ck_assert_int_eq(read_trickled(text, sizeof text - 1, 2, &o, &g,
+	    &err), 0);
+	ck_assert_int_eq(g.n, 2);
+	ck_assert_str_eq(g.rows[0], "id|name");
+	ck_assert_str_eq(g.rows[1], "1|\xC3\xA9");
+}
+END_TEST
+
 START_TEST(reader_bounds_a_huge_row_and_resynchronises_after_it)
 {
 	struct eds_csv_options o;
@@ -357,6 +429,8 @@ START_TEST(reader_reads_gzip_detected_by_magic_and_refuses_truncation)
 	ck_assert_int_eq(read_file(p, &o, &g, &err), -1);
 	ck_assert_int_eq(err.status, EDS_EX_DATAERR);
 	ck_assert_msg(strstr(err.msg, "truncated gzip") != NULL, "%s", err.msg);
+	ck_assert_str_eq(err.file, p);
+	ck_assert_uint_ge(err.line, 1);
 	free(bytes);
 }
 END_TEST
@@ -402,6 +476,8 @@ csvread_suite(void)
 	tcase_add_test(t, reader_skips_blank_lines_but_counts_them_in_line_numbers);
 	tcase_add_test(t, reader_rejects_bad_quoting_and_resumes_on_the_next_line);
 	tcase_add_test(t, reader_reports_an_unterminated_quote_with_its_line);
+	tcase_add_test(t, an_unterminated_quote_names_the_true_last_line);
+	tcase_add_test(t, a_bom_and_separator_are_found_even_in_tiny_first_reads);
 	tcase_add_test(t, reader_bounds_a_huge_row_and_resynchronises_after_it);
 	tcase_add_test(t, reader_rejects_a_field_over_the_field_limit);
 	tcase_add_test(t, reader_reads_gzip_detected_by_magic_and_refuses_truncation);
