@@ -326,7 +326,9 @@ segment(struct eds_csv_reader *r, size_t s, size_t e, int has_lf)
 	case FEED:
 		break;
 	}
-	if (r->spill.len + (e - r->row_off) > r->opt.max_row) {
+	/* The row so far, its line end aside, must fit in max_row. */
+	if (r->spill.len + (e - r->row_off) - (has_lf ? 1 : 0) >
+	    r->opt.max_row) {
 		start_skip_quoted(r, e, has_lf);
 		return;
 	}

@@ -404,6 +404,29 @@ START_TEST(reader_rejects_a_field_over_the_field_limit)
 }
 END_TEST
 
+START_TEST(a_row_of_exactly_the_limit_passes_and_one_byte_more_does_not)
+{
+	static const char text[] = "a,b\n1,234567\n1,2345678\r\n1,23456\n"
+	    "\"1\n3456\"\n";
+	struct eds_csv_options o;
+	struct eds_error err;
+	struct got g;
+
+	eds_csv_options_init(&o);
+	o.max_row = 8;
+	o.max_field = 8;
+	ck_assert_int_eq(read_str(text, sizeof text - 1, &o, &g, &err), 0);
+	ck_assert_int_eq(g.n, 5);
+	ck_assert_msg(g.reason[1] == NULL, "8 bytes fit a limit of 8");
+	ck_assert_str_eq(g.rows[1], "1|234567");
+	ck_assert_str_eq(g.reason[2], "row-too-large");
+	ck_assert_ptr_null(g.reason[3]);
+	ck_assert_uint_eq(g.line[3], 4);
+	ck_assert_msg(g.reason[4] == NULL, "a quoted LF counts as a byte");
+	ck_assert_str_eq(g.rows[4], "1\n3456");
+}
+END_TEST
+
 START_TEST(reader_reads_gzip_detected_by_magic_and_refuses_truncation)
 {
 	static const char text[] = "a,b\n1,2\n3,4\n";
@@ -480,6 +503,7 @@ csvread_suite(void)
 	tcase_add_test(t, a_bom_and_separator_are_found_even_in_tiny_first_reads);
 	tcase_add_test(t, reader_bounds_a_huge_row_and_resynchronises_after_it);
 	tcase_add_test(t, reader_rejects_a_field_over_the_field_limit);
+	tcase_add_test(t, a_row_of_exactly_the_limit_passes_and_one_byte_more_does_not);
 	tcase_add_test(t, reader_reads_gzip_detected_by_magic_and_refuses_truncation);
 	tcase_add_test(t, reader_stops_when_the_callback_fails);
 	suite_add_tcase(s, t);
