@@ -384,8 +384,7 @@ static const char *const adicap_lesions[] = {
 static const char *const path_macro[] = {
 	"Macroscopie : {N}{T}Biopsie de 12 mm et 8 mm, incluse en totalité.",
 	"Macroscopie : pièce orientée par un fil (\"fil long = latéral\").",
-	"Macroscopie : fragment de 2,3 x 1,1 x 0,6 cm ; encre de Chine sur "
-	    "les berges.",
+	"Macroscopie : fragment de 2,3 x 1,1 x 0,6 cm ; encre de Chine.",
 	"Macroscopie :{T}3 fragments{T}inclusion totale.",
 	"Prélèvement de {PRENOM} {NOM} (IPP {IPP}) reçu le {DATE} à {HEURE}."
 };
@@ -404,8 +403,7 @@ static const char *const path_micro[] = {
 static const char *const path_conclusions[] = {
 	"Conclusion : carcinome canalaire infiltrant, pT1c.",
 	"Conclusion : absence de lésion tumorale.",
-	"Conclusion : adénocarcinome de type acinaire, score de Gleason "
-	    "7 (3+4).",
+	"Conclusion : adénocarcinome acinaire, score de Gleason 7 (3+4).",
 	"Conclusion : compte rendu transmis à {DR} ({DRMAIL}).",
 	"Conclusion : lésion bénigne ; examen {EXAM} clos.",
 	"Conclusion : à confronter aux données cliniques de {CIV} {NOM}."
