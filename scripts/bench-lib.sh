@@ -82,7 +82,7 @@ bench_target() {
 }
 
 bench_ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f\n", b > 0 ? 100 * a / b : 0 }'
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f\n", (b > 0 ? 100 * a / b : 0) }'
 }
 
 bench_bytes() {
