@@ -37,3 +37,13 @@ run 66 eds-csvcopy "$T/missing.csv"
 run 0 eds-csvcopy -h
 contains "$T/out" "usage: eds-csvcopy"
 ok "usage errors exit 64, a missing input 66, -h prints the usage"
+
+# A write error exits 74 and leaves no output.
+set +e
+(trap '' XFSZ; ulimit -f 20; exec eds-csvcopy -o "$T/big.csv" "$T/lab.csv") >"$T/out" 2>"$T/err"
+st=$?
+set -e
+[ "$st" = 74 ] || { cat "$T/err" >&2; fail "a write error exited $st, expected 74"; }
+contains "$T/err" "File too large"
+[ ! -e "$T/big.csv" ] || fail "a failed copy left its output"
+ok "a write error exits 74 and leaves no output"

@@ -90,3 +90,14 @@ run 73 eds-gen -o "$T/x" -n 50 --truth "$T/nodir/truth.csv"
 contains "$T/err" "cannot create '$T/nodir/truth.csv'"
 [ -z "$(ls -A "$T/x")" ] || { ls -A "$T/x" >&2; fail "a failed run left files behind"; }
 ok "an output that cannot be created exits 73 and leaves no file"
+
+# A write error (here: the file size limit, with SIGXFSZ ignored so that
+# write() fails with EFBIG) exits 74 and removes what was being written.
+set +e
+(trap '' XFSZ; ulimit -f 200; exec eds-gen -o "$T/full" -n 20000 --only lab) >"$T/out" 2>"$T/err"
+st=$?
+set -e
+[ "$st" = 74 ] || { cat "$T/err" >&2; fail "a write error exited $st, expected 74"; }
+contains "$T/err" "eds-gen: cannot write '$T/full/lab.csv': File too large"
+[ -z "$(ls -A "$T/full")" ] || { ls -A "$T/full" >&2; fail "a failed write left files behind"; }
+ok "a write error exits 74 and leaves no file"

@@ -1166,6 +1166,8 @@ bad_day(struct rng *r, int *y, int *m, int *d)
 		*d = 31, *m = 2;	/* the classic */
 }
 
+static int nir_key(const char *);
+
 /* A well-formed NIR whose key is wrong, from a valid compact one. */
 static void
 bad_nir(struct row *rw, const char *nir, struct rng *r)
@@ -1202,7 +1204,19 @@ add_truth(const struct source *s, uint64_t line, const char *kind,
 		out_flush(truth);
 }
 
-/* Pick a column index having all of the flags in want (any of any). */
+/* 1 if a column of s has one of the flags. */
+static int
+has_col(const struct source *s, int any)
+{
+	int i;
+
+	for (i = 0; i < s->ncols; i++)
+		if (s->cols[i].flags & any)
+			return 1;
+	return 0;
+}
+
+/* A column of s, drawn among those having one of the flags; -1 if none. */
 static int
 pick_col(const struct source *s, struct rng *r, int any)
 {
@@ -1231,7 +1245,7 @@ corrupt(struct source *s, struct row *rw, const char *nir,
 	if (bad_rate <= 0 || runif(r) >= bad_rate)
 		return NULL;
 	kinds[nk++] = F_DATE;
-	if (pick_col(s, r, C_NIR) >= 0)
+	if (has_col(s, C_NIR))
 		kinds[nk++] = F_NIR;
 	kinds[nk++] = F_MISSING;
 	kinds[nk++] = F_COLUMNS;
@@ -1272,9 +1286,12 @@ corrupt(struct source *s, struct row *rw, const char *nir,
 		c = pick_col(s, r, C_NIR);
 		if (nir == NULL || *nir == '\0') {
 			/* the patient has none: invent a well-formed one */
-			memcpy(fresh, "1850575056012", 13);
-			fresh[13] = '0';
-			fresh[14] = '5';
+			int key;
+
+			memcpy(fresh, "2690133123045", 13);
+			key = nir_key(fresh);
+			fresh[13] = two[2 * key];
+			fresh[14] = two[2 * key + 1];
 			fresh[15] = '\0';
 			nir = fresh;
 		}
@@ -2679,7 +2696,7 @@ main(int argc, char **argv)
 {
 	uint64_t rows = 10000, total_rows = 0, total_bytes = 0;
 	const char *truth_path = NULL, *dir;
-	int ch, i, list = 0, only = 0, have_rows = 0, have_patients = 0;
+	int ch, i, list = 0, only = 0, have_patients = 0;
 	struct sigaction sa;
 	double t0, dt;
 
@@ -2699,7 +2716,6 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			rows = parse_u64("--rows", optarg, 2000000000ULL);
-			have_rows = 1;
 			break;
 		case OPT_ONLY:
 			each_source(optarg, "--only", 0);
@@ -2744,7 +2760,6 @@ main(int argc, char **argv)
 	}
 	if ((dir = cli.output) == NULL)
 		cli_usage_error("an output directory is required (-o DIR)");
-	(void)have_rows;
 	if (!have_patients)
 		npatients = rows / 25 > 100 ? rows / 25 : 100;
 	if (npatients == 0)
