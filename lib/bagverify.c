@@ -1115,7 +1115,6 @@ eds_bag_verify(const char *root, const struct eds_bagv_options *o,
 	if (npayload == 0) {
 		ERR(&c, "", 0, "no payload manifest with a supported "
 		    "algorithm (manifest-sha256.txt, manifest-sha512.txt, ...)");
-		goto finish;
 	}
 	res->eds = c.eds;
 

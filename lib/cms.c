@@ -176,7 +176,7 @@ load_cert(const char *path, struct eds_error *err)
 }
 
 static void
-name_rfc2253(X509_NAME *n, char *out, size_t len)
+name_text(X509_NAME *n, char *out, size_t len)
 {
 	BIO *b = BIO_new(BIO_s_mem());
 	char *p;
@@ -185,7 +185,8 @@ name_rfc2253(X509_NAME *n, char *out, size_t len)
 	out[0] = '\0';
 	if (b == NULL)
 		return;
-	if (X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253) >= 0) {
+	if (X509_NAME_print_ex(b, n, 0, XN_FLAG_SEP_COMMA_PLUS |
+	    XN_FLAG_FN_SN | (ASN1_STRFLGS_RFC2253 & ~ASN1_STRFLGS_ESC_MSB)) >= 0) {
 		k = BIO_get_mem_data(b, &p);
 		if (k > 0)
 			snprintf(out, len, "%.*s", (int)k, p);
@@ -246,7 +247,7 @@ eds_cms_signer_load(const char *key_path, const char *cert_path,
 		ERR_clear_error();
 		goto fail;
 	}
-	name_rfc2253(X509_get_subject_name(s->cert), s->subject,
+	name_text(X509_get_subject_name(s->cert), s->subject,
 	    sizeof s->subject);
 	eds_wipe(buf, len);
 	free(buf);
@@ -415,8 +416,8 @@ describe(X509 *x, struct eds_cms_verified *v)
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
 
-	name_rfc2253(X509_get_subject_name(x), v->subject, sizeof v->subject);
-	name_rfc2253(X509_get_issuer_name(x), v->issuer, sizeof v->issuer);
+	name_text(X509_get_subject_name(x), v->subject, sizeof v->subject);
+	name_text(X509_get_issuer_name(x), v->issuer, sizeof v->issuer);
 	if (X509_digest(x, EVP_sha256(), md, &len) == 1 &&
 	    len == EDS_SHA256_LEN)
 		eds_hex(md, len, v->fingerprint);
@@ -430,7 +431,8 @@ eds_cms_verify_file(const char *content_path, const char *sig_path,
 	STACK_OF(CMS_SignerInfo) *sis;
 	X509_STORE *store = NULL;
 	X509 *signer = NULL;
-	BIO *sig = NULL, *content = NULL;
+	BIO *content = NULL;
+	const unsigned char *der;
 	char *buf = NULL;
 	size_t len;
 	int flags = CMS_BINARY, rc = -1;
@@ -439,12 +441,18 @@ eds_cms_verify_file(const char *content_path, const char *sig_path,
 	ERR_clear_error();
 	if ((buf = slurp(sig_path, &len, "signature", err)) == NULL)
 		goto done;
-	sig = BIO_new_mem_buf(buf, (int)len);
-	if (sig == NULL || (cms = d2i_CMS_bio(sig, NULL)) == NULL ||
+	der = (const unsigned char *)buf;
+	if ((cms = d2i_CMS_ContentInfo(NULL, &der, (long)len)) == NULL ||
 	    OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
 		eds_error_at(err, EDS_EX_DATAERR, sig_path, 0, 0,
 		    "not a DER CMS signature (%s)",
 		    ossl_reason("wrong content type"));
+		goto done;
+	}
+	if (der != (const unsigned char *)buf + len) {
+		eds_error_at(err, EDS_EX_DATAERR, sig_path, 0, 0,
+		    "%zu bytes of trailing data after the signature",
+		    (size_t)((const unsigned char *)buf + len - der));
 		goto done;
 	}
 	sis = CMS_get0_SignerInfos(cms);
@@ -500,7 +508,6 @@ eds_cms_verify_file(const char *content_path, const char *sig_path,
 done:
 	X509_STORE_free(store);
 	BIO_free(content);
-	BIO_free(sig);
 	CMS_ContentInfo_free(cms);
 	free(buf);
 	ERR_clear_error();

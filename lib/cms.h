@@ -65,7 +65,7 @@ struct eds_cms_signer;
 struct eds_cms_signer *eds_cms_signer_load(const char *key_path,
     const char *cert_path, int allow_unsafe, struct eds_error *);
 void eds_cms_signer_free(struct eds_cms_signer *);
-/* The signer certificate's subject, RFC 2253 ("CN=...,O=..."). */
+/* The signer's subject, in certificate order ("CN=...,O=..."), UTF-8. */
 const char *eds_cms_signer_subject(const struct eds_cms_signer *);
 
 /*
@@ -76,7 +76,7 @@ int eds_cms_sign_file(const struct eds_cms_signer *, const char *content_path,
     const char *sig_path, int flags, struct eds_error *);
 
 struct eds_cms_verified {
-	char subject[512];	/* signer subject, RFC 2253 */
+	char subject[512];	/* signer subject, "CN=...,O=..." */
 	char issuer[512];
 	char fingerprint[EDS_SHA256_HEX];	/* SHA-256 of the DER cert */
 	int trusted;		/* the chain was checked against ca_file */
