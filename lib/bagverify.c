@@ -588,7 +588,8 @@ parse_manifest(struct ctx *c, struct manifest *m)
 		m->e[m->n].found = 0;
 		m->n++;
 	}
-	qsort(m->e, m->n, sizeof *m->e, cmp_entry);
+	if (m->n > 0)
+		qsort(m->e, m->n, sizeof *m->e, cmp_entry);
 	/* Duplicates: an error from 1.0 on, or when the lines disagree. */
 	for (i = 1, w = 1; i < m->n; i++) {
 		struct entry *prev = &m->e[w - 1], *cur = &m->e[i];
@@ -713,7 +714,7 @@ on_disk(const struct dfile *v, size_t n, const char *path)
 	struct dfile key;
 
 	key.path = (char *)(uintptr_t)path;
-	return bsearch(&key, v, n, sizeof *v, cmp_dfile) != NULL;
+	return n > 0 && bsearch(&key, v, n, sizeof *v, cmp_dfile) != NULL;
 }
 
 /* --- bag-info.txt and fetch.txt ------------------------------------------------ */
@@ -973,7 +974,8 @@ case_collisions(struct ctx *c)
 			v[n++] = c->m[i].e[j].path;
 		}
 	}
-	qsort(v, n, sizeof *v, cmp_casefold);
+	if (n > 0)
+		qsort(v, n, sizeof *v, cmp_casefold);
 	for (i = 1; i < n; i++)
 		if (strcasecmp(v[i - 1], v[i]) == 0 &&
 		    strcmp(v[i - 1], v[i]) != 0)
@@ -1094,8 +1096,10 @@ eds_bag_verify(const char *root, const struct eds_bagv_options *o,
 	free(data);
 	walk(&c, "", 0);
 	walk(&c, "data", 1);
-	qsort(c.files, c.nfiles, sizeof *c.files, cmp_dfile);
-	qsort(c.tags, c.ntags, sizeof *c.tags, cmp_dfile);
+	if (c.nfiles > 0)
+		qsort(c.files, c.nfiles, sizeof *c.files, cmp_dfile);
+	if (c.ntags > 0)
+		qsort(c.tags, c.ntags, sizeof *c.tags, cmp_dfile);
 	find_manifests(&c);
 	parse_bag_info(&c);
 	parse_fetch(&c);

@@ -337,7 +337,8 @@ eds_tar_directory(const char *dir, const char *prefix, const char *out_path,
 
 	if (walk(dir, "", &w, err) == -1)
 		goto done;
-	qsort(w.v, w.n, sizeof *w.v, cmp_item);
+	if (w.n > 0)
+		qsort(w.v, w.n, sizeof *w.v, cmp_item);
 	if ((out = eds_output_open(out_path, out_flags | EDS_OUT_GZIP,
 	    err)) == NULL)
 		goto done;

@@ -207,12 +207,14 @@ START_TEST(bag_killed_before_sealing_leaves_no_finished_bundle)
 	struct eds_error err;
 	struct eds_bag *b;
 	struct dirent *e;
-	int status;
+	int status, ready[2];
 	pid_t pid;
 	DIR *d;
+	char c;
 
 	ck_assert(mkdir(dir, 0700) == 0);
 	snprintf(target, sizeof target, "%s/B", dir);
+	ck_assert(pipe(ready) == 0);
 	pid = fork();
 	ck_assert(pid != -1);
 	if (pid == 0) {
@@ -221,9 +223,15 @@ START_TEST(bag_killed_before_sealing_leaves_no_finished_bundle)
 		if (b == NULL || eds_bag_add_buffer(b, "x.csv", "a\n", 2,
 		    &err) == -1)
 			_exit(1);
-		raise(SIGKILL);
-		_exit(2);
+		if (write(ready[1], "k", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();	/* killed here, mid-run */
 	}
+	close(ready[1]);
+	ck_assert_msg(read(ready[0], &c, 1) == 1, "the child built a payload");
+	close(ready[0]);
+	ck_assert(kill(pid, SIGKILL) == 0);
 	ck_assert(waitpid(pid, &status, 0) == pid);
 	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	ck_assert_msg(!exists(target), "no bundle under the final name");
