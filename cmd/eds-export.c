@@ -10,8 +10,10 @@
 
 #include "bagverify.h"
 #include "cli.h"
+#include "digest.h"
 #include "jlist.h"
 #include "journal.h"
+#include "xmalloc.h"
 
 static const char usage[] =
     "eds-export verify [-q] [--ca FILE] BUNDLE\n"
@@ -91,6 +93,25 @@ cmd_verify(struct eds_run *run, const char *ca)
 	else
 		printf("%s: not signed\n", bundle);
 	return 0;
+}
+
+/*
+ * The bundle as the run's input, identified by the SHA-256 of its tag
+ * manifest (which covers everything else), when it has one.
+ */
+static void
+record_bundle(struct eds_run *run)
+{
+	struct eds_error err;
+	char *tm, sha[EDS_SHA256_HEX];
+	uint64_t bytes;
+
+	tm = xasprintf("%s/tagmanifest-sha256.txt", bundle);
+	eds_error_clear(&err);
+	if (eds_sha256_file(tm, sha, &bytes, &err) == -1)
+		sha[0] = '\0';
+	free(tm);
+	eds_run_input(run, bundle, sha, 0);
 }
 
 static int
@@ -229,8 +250,8 @@ main(int argc, char **argv)
 		while (strlen(bundle) > 1 && bundle[strlen(bundle) - 1] == '/')
 			bundle[strlen(bundle) - 1] = '\0';
 		eds_run_init(&run, "eds-export", "verify");
-		eds_run_input(&run, bundle, NULL, 0);
 		status = cmd_verify(&run, ca);
+		record_bundle(&run);
 	}
 	status = cli_finish(&run, status);
 	eds_run_release(&run);

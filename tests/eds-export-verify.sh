@@ -66,6 +66,8 @@ contains stats.json '"payload_files":4'
 contains stats.json '"errors":0'
 contains j.jsonl '"tool":"eds-export"'
 contains j.jsonl '"action":"verify"'
+# The bundle is recorded by the SHA-256 of its tag manifest.
+contains j.jsonl "\"sha256\":\"$(sha256sum < B/tagmanifest-sha256.txt | cut -c1-64)\""
 chmod u+w B/data/x.csv && printf 'tampered' >> B/data/x.csv
 run 65 eds-export verify --stats stats.json --journal j.jsonl B
 contains "$T/err" "B/data/x.csv: sha256 checksum does not match manifest-sha256.txt line 4"
