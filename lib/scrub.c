@@ -208,7 +208,7 @@ fold_char(const unsigned char *s, size_t l, uint32_t c, char *f)
 		if (c >= 'A' && c <= 'Z')
 			f[0] = (char)(c - 'A' + 'a');
 		else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-		    c == '-' || c == '\'' || c == '\v' || c == '\f')
+		    c == '-' || c == '\'' || c == '\v' || c == '\f' || c == ',')
 			f[0] = ' ';
 		else
 			f[0] = (char)c;
@@ -310,18 +310,114 @@ add_needle(struct eds_scrubber *s, size_t off, size_t len, const char *label)
 	s->nnd++;
 }
 
+/* Add the words [w0, w1) of a folded value (word offsets in wo/we). */
+static void
+add_words(struct eds_scrubber *s, size_t off, const size_t *wo,
+    const size_t *we, size_t w0, size_t w1, const char *label)
+{
+	add_needle(s, off + wo[w0], we[w1 - 1] - wo[w0], label);
+}
+
+/* A word that can identify on its own: 3 letters or more, not a particle. */
+static int
+significant(const char *w, size_t n)
+{
+	return n >= 3 && !stop_word(w, n);
+}
+
+#define MAX_WORDS 8
+
+/*
+ * The needles of one folded value p[0..n) stored at s->fv.p + off: the
+ * value; for numbers, also without leading zeros; for addresses (letters
+ * and digits), also without the house number; for names, also joined
+ * (N'Diaye as NDIAYE) and every run of words holding a significant word
+ * (de La Fontaine as La Fontaine and Fontaine).
+ */
+static void
+value_needles(struct eds_scrubber *s, size_t off, size_t n, const char *label)
+{
+	const char *p = s->fv.p + off;
+	size_t wo[MAX_WORDS], we[MAX_WORDS], nw = 0, i, j, k, z;
+	int digits = 0, letters = 0, sig;
+
+	add_needle(s, off, n, label);
+	for (i = 0; i < n;) {
+		while (i < n && !fword((unsigned char)p[i]))
+			i++;
+		if (i == n)
+			break;
+		if (nw == MAX_WORDS)
+			return;
+		wo[nw] = i;
+		while (i < n && fword((unsigned char)p[i])) {
+			if (is_digit(p[i]))
+				digits = 1;
+			else
+				letters = 1;
+			i++;
+		}
+		we[nw++] = i;
+	}
+	if (!letters) {
+		for (z = 0; z < n && p[z] == '0'; z++)
+			;
+		if (z > 0 && n - z >= 4 && nw == 1)
+			add_needle(s, off + z, n - z, label);
+		return;
+	}
+	if (digits) {
+		/* Address: drop the leading number, and bis/ter after it. */
+		for (k = 0; k < nw && is_digit(p[wo[k]]); k++)
+			;
+		if (k > 0 && k < nw && ((we[k] - wo[k] == 3 &&
+		    (memcmp(p + wo[k], "bis", 3) == 0 ||
+		    memcmp(p + wo[k], "ter", 3) == 0)) || (we[k] - wo[k] == 1)))
+			k++;
+		if (k > 0 && k < nw && nw - k >= 2)
+			add_words(s, off, wo, we, k, nw, label);
+		return;
+	}
+	if (nw < 2)
+		return;
+	/* Joined: the words without separators, in a scratch copy. */
+	{
+		size_t at = s->fv.len;
+
+		eds_buf_grow(&s->fv, n + 1);
+		p = s->fv.p + off;	/* may have moved */
+		for (i = 0; i < nw; i++) {
+			memcpy(s->fv.p + s->fv.len, p + wo[i], we[i] - wo[i]);
+			s->fv.len += we[i] - wo[i];
+		}
+		add_needle(s, at, s->fv.len - at, label);
+	}
+	for (i = 0; i < nw; i++)
+		for (j = i + 1; j <= nw; j++) {
+			if (i == 0 && j == nw)
+				continue;	/* the whole value: done */
+			sig = 0;
+			for (k = i; k < j; k++)
+				if (significant(p + wo[k], we[k] - wo[k]))
+					sig = 1;
+			if (sig)
+				add_words(s, off, wo, we, i, j, label);
+		}
+}
+
 static void
 fold_row(struct eds_scrubber *s)
 {
-	size_t i, off, n, a, b, w, nwords;
+	size_t i, off, n, a, b, need = 0;
 	const char *p;
-	int digits;
 
 	s->fv.len = 0;
 	s->nnd = 0;
+	/* Folding makes at most 2 bytes per input byte; joined forms 1 more. */
+	for (i = 0; i < s->nrv; i++)
+		need += 3 * s->rv[i].len + 2;
+	eds_buf_grow(&s->fv, need);
 	for (i = 0; i < s->nrv; i++) {
-		/* Folding never makes more than 2 bytes per input byte. */
-		eds_buf_grow(&s->fv, 2 * s->rv[i].len + 1);
 		off = s->fv.len;
 		n = fold(s->rv[i].v, s->rv[i].len, s->fv.p + off, NULL);
 		/* Trim separators and punctuation around the value. */
@@ -333,30 +429,7 @@ fold_row(struct eds_scrubber *s)
 		if (a == b)
 			continue;
 		s->fv.len += n;
-		add_needle(s, off + a, b - a, s->rv[i].label);
-		/* Several words: each long word alone too. */
-		nwords = 0;
-		for (w = a; w < b; w++)
-			if (!fword((unsigned char)p[w]))
-				nwords++;
-		if (nwords == 0)
-			continue;
-		for (w = a; w < b;) {
-			size_t e = w;
-
-			digits = 1;
-			while (e < b && fword((unsigned char)p[e])) {
-				if (!is_digit(p[e]))
-					digits = 0;
-				e++;
-			}
-			if (e - w >= (digits ? 4u : 3u) &&
-			    !stop_word(p + w, e - w))
-				add_needle(s, off + w, e - w, s->rv[i].label);
-			while (e < b && !fword((unsigned char)p[e]))
-				e++;
-			w = e;
-		}
+		value_needles(s, off + a, b - a, s->rv[i].label);
 	}
 	s->folded = 1;
 }
@@ -844,8 +917,8 @@ match_date(const char *t, size_t len, size_t i, struct datefound *df)
 		df->d = a;
 		df->m = b;
 		df->y = c;
-		df->wide_d = na == 2;
-		df->wide_m = nb == 2;
+		/* 3/4/2024 stays unpadded; 03/04/2024 and 21/11/2024 padded. */
+		df->wide_d = df->wide_m = na == 2 && nb == 2;
 		df->year2 = nc == 2;
 		df->end = j;
 		return j;
@@ -888,9 +961,24 @@ match_date(const char *t, size_t len, size_t i, struct datefound *df)
 		b = month_words[mi].m;
 		if (at(t, len, j) == '.')
 			j++;
-		df->ucase = is_alpha(at(t, len, st)) && at(t, len, st) <= 'Z' ?
-		    (is_alpha(at(t, len, st + 1)) && at(t, len, st + 1) <= 'Z'
-		    ? 2 : 1) : 0;
+		{
+			/* Letter case of the month: lower, Capital or UPPER. */
+			size_t q = st, nl = 0, nu = 0, first_up = 0;
+
+			while (q < j) {
+				ch = utf8_get((const unsigned char *)t + q, len - q,
+				    &l);
+				if ((ch >= 'A' && ch <= 'Z') || (ch >= 0xc0 &&
+				    ch <= 0xde && ch != 0xd7)) {
+					nu++;
+					if (q == st)
+						first_up = 1;
+				}
+				nl++;
+				q += l;
+			}
+			df->ucase = nu == nl && nl > 1 ? 2 : first_up ? 1 : 0;
+		}
 	}
 	if (at(t, len, j) != ' ')
 		return 0;
