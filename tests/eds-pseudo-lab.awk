@@ -10,7 +10,8 @@ BEGIN {
 	split("Jean Marie Pierre Anne Louis Claire Paul Sophie Michel Julie", fn, " ")
 	print "ipp,nda,nir,last_name,first_name,birth_date,sample_time,loinc,label,value,unit,ref_low,ref_high,comment"
 	for (i = 1; i <= rows; i++) {
-		if (i == 1 || rand() < 0.1) {
+		newp = i == 1 || rand() < 0.1
+		if (newp) {
 			ipp = sprintf("%d%09d", 1 + int(rand() * 8), int(rand() * 1e9))
 			sex = 1 + int(rand() * 2)
 			yy = int(rand() * 80) + 10
@@ -20,7 +21,7 @@ BEGIN {
 			first = fn[1 + int(rand() * 10)]
 			birth = sprintf("19%02d-%02d-%02d", yy, 1 + int(rand() * 12), 1 + int(rand() * 28))
 		}
-		if (i == 1 || rand() < 0.3)
+		if (newp || rand() < 0.3)
 			nda = sprintf("%d%05d%06d", 1 + int(rand() * 8), int(rand() * 1e5), int(rand() * 1e6))
 		when = sprintf("2024-%02d-%02dT%02d:%02d:00", 1 + int(rand() * 12), 1 + int(rand() * 28), int(rand() * 24), int(rand() * 60))
 		c = int(rand() * 6)
