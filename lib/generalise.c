@@ -77,11 +77,22 @@ eds_gen_age(const struct eds_tm *birth, const struct eds_tm *at, int top,
 {
 	int age = eds_age_years(birth, at);
 
+	char d[12];
+	int n = 0, k = 0, v;
+
 	if (age < 0)
 		return -1;
+	v = top > 0 && age >= top ? top : age;
+	do {
+		d[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	while (k > 0)
+		out[n++] = d[--k];
 	if (top > 0 && age >= top)
-		return snprintf(out, 16, "%d+", top);
-	return snprintf(out, 16, "%d", age);
+		out[n++] = '+';
+	out[n] = '\0';
+	return n;
 }
 
 static char *

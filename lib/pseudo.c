@@ -24,7 +24,7 @@
 #include "scrub.h"
 #include "xmalloc.h"
 
-#define CACHE_SLOTS 4096		/* power of two */
+#define CACHE_SLOTS 1024		/* power of two */
 #define CACHE_VLEN 46
 #define PROGRESS_EVERY 65536
 
@@ -44,6 +44,8 @@ struct pcol {
 	struct centry *cache;
 	struct eds_buf last_in, last_out;
 	int have_last;
+	struct eds_buf last_ctx;	/* memo: the age's event date */
+	int last_key;			/* memo: the row's offset */
 	struct eds_scrubber *scr;
 	size_t *ident;			/* scrub: fields of identifying values */
 };
@@ -104,6 +106,7 @@ free_cols(struct eds_pseudo *p)
 		free(c->cache);
 		wipe_buf(&c->last_in);
 		wipe_buf(&c->last_out);
+		wipe_buf(&c->last_ctx);
 		eds_scrubber_free(c->scr);
 		free(c->ident);
 	}
@@ -244,17 +247,26 @@ row_error(const struct eds_record *rec, size_t field, const char *col,
 	    field + 1, "column '%s': %s", col, what);
 }
 
+/* A quick hash of a short value (8 bytes at a time), for the cache. */
 static inline uint32_t
 hash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
+	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
 
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
+	while (n >= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 29;
+		s += 8;
+		n -= 8;
 	}
-	return h;
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	}
+	h ^= h >> 32;
+	return (uint32_t)h;
 }
 
 /* Digest of tag || 0 || v through the cache. */
@@ -285,6 +297,12 @@ static const char *
 normalised(struct eds_pseudo *p, int steps, const struct eds_field *v,
     size_t *n)
 {
+	/* Nothing to do for the usual value: no step, no blank at the ends. */
+	if (steps == 0 && v->len > 0 && v->s[0] != ' ' && v->s[0] != '\t' &&
+	    v->s[v->len - 1] != ' ' && v->s[v->len - 1] != '\t') {
+		*n = v->len;
+		return v->s;
+	}
 	p->norm.len = 0;
 	eds_buf_grow(&p->norm, v->len + 1);
 	*n = eds_normalise(steps, v->s, v->len, p->norm.p);
@@ -366,6 +384,55 @@ do_pseudo(struct eds_pseudo *p, struct pcol *c, struct eds_record *rec,
 	return 1;
 }
 
+/*
+ * The previous row's result for this column when its inputs were the same
+ * (the value, the row's offset key, and ctx, another field it depends on):
+ * rows of one sample share their dates.
+ */
+static int
+memo_get(struct pcol *c, const struct eds_field *v, const struct eds_field *ctx,
+    int key, struct eds_field *out)
+{
+	if (!c->have_last || c->last_key != key || v->len != c->last_in.len ||
+	    memcmp(v->s, c->last_in.p, v->len) != 0)
+		return 0;
+	if (ctx != NULL && (ctx->len != c->last_ctx.len ||
+	    memcmp(ctx->s, c->last_ctx.p, ctx->len) != 0))
+		return 0;
+	out->s = c->last_out.p;
+	out->len = c->last_out.len;
+	return 1;
+}
+
+static void
+memo_put(struct pcol *c, const struct eds_field *v, const struct eds_field *ctx,
+    int key, const struct eds_field *out)
+{
+	c->last_in.len = c->last_out.len = c->last_ctx.len = 0;
+	eds_buf_add(&c->last_in, v->s, v->len);
+	eds_buf_add(&c->last_out, out->s, out->len);
+	if (ctx != NULL)
+		eds_buf_add(&c->last_ctx, ctx->s, ctx->len);
+	c->last_key = key;
+	c->have_last = 1;
+}
+
+/* YYYY-MM-DD into o[0..10), without printf (years 1..9999). */
+static void
+ymd(const struct eds_tm *t, char *o)
+{
+	o[0] = (char)('0' + t->year / 1000);
+	o[1] = (char)('0' + t->year / 100 % 10);
+	o[2] = (char)('0' + t->year / 10 % 10);
+	o[3] = (char)('0' + t->year % 10);
+	o[4] = '-';
+	o[5] = (char)('0' + t->month / 10);
+	o[6] = (char)('0' + t->month % 10);
+	o[7] = '-';
+	o[8] = (char)('0' + t->day / 10);
+	o[9] = (char)('0' + t->day % 10);
+}
+
 static int
 do_shift(struct eds_pseudo *p, struct pcol *c, struct eds_record *rec,
     const struct eds_field *v, struct eds_field *out, struct eds_error *err)
@@ -392,7 +459,7 @@ do_shift(struct eds_pseudo *p, struct pcol *c, struct eds_record *rec,
 	}
 	eds_tm_add_days(&tm, off);
 	o = eds_arena_alloc(&rec->arena, v->len + 1);
-	eds_date_format(&tm, o);
+	ymd(&tm, o);
 	/* The time of day and any offset are kept as they were. */
 	memcpy(o + 10, v->s + 10, v->len - 10);
 	o[v->len] = '\0';
@@ -500,8 +567,9 @@ process(void *ctx, struct eds_record *rec, struct eds_error *err)
 	p->row_off_done = 0;
 	for (j = 0; j < p->nout; j++) {
 		struct pcol *c = &p->cols[j];
-		const struct eds_field *v = &p->orig[c->in];
+		const struct eds_field *v = &p->orig[c->in], *dep;
 		struct eds_field out = *v;
+		int off;
 
 		if (v->len > 0) {
 			switch (c->action) {
@@ -515,13 +583,22 @@ process(void *ctx, struct eds_record *rec, struct eds_error *err)
 				}
 				break;
 			case EDS_ACT_SHIFT:
-				if (do_shift(p, c, rec, v, &out, err) == -1)
-					return -1;
+				off = row_offset(p);
+				if (!memo_get(c, v, NULL, off, &out)) {
+					if (do_shift(p, c, rec, v, &out, err) == -1)
+						return -1;
+					memo_put(c, v, NULL, off, &out);
+				}
 				p->n_shift++;
 				break;
 			case EDS_ACT_GENERALISE:
-				if (do_gen(p, c, rec, v, &out, err) == -1)
-					return -1;
+				dep = c->rule->gen == EDS_GEN_AGE ? &p->orig[c->at] :
+				    NULL;
+				if (!memo_get(c, v, dep, 0, &out)) {
+					if (do_gen(p, c, rec, v, &out, err) == -1)
+						return -1;
+					memo_put(c, v, dep, 0, &out);
+				}
 				p->n_gen++;
 				break;
 			case EDS_ACT_SCRUB:

@@ -14,7 +14,7 @@
  * eds-ingest, so such a value means a wrong policy or an unvalidated file,
  * and passing it through could leak it.  Empty values stay empty.
  *
- * Memory: fixed per column (previous value and output, a 4096-entry cache
+ * Memory: fixed per column (previous value and output, a 1024-entry cache
  * of recent digests, 80 bytes each, for pseudonymised and UID columns;
  * another for date-shift offsets), plus scratch buffers the size of the
  * longest value seen.  Nothing grows with the number of rows; the caches

@@ -159,8 +159,12 @@ eds_pseudonym_format(const unsigned char md[EDS_HMAC_LEN],
 	size_t p = prefix != NULL ? strlen(prefix) : 0, i;
 
 	memcpy(out, prefix, p);
-	for (i = 0; i < length; i++)
-		out[p + i] = hexd[i % 2 == 0 ? md[i / 2] >> 4 : md[i / 2] & 15];
+	for (i = 0; i + 1 < length; i += 2) {
+		out[p + i] = hexd[md[i / 2] >> 4];
+		out[p + i + 1] = hexd[md[i / 2] & 15];
+	}
+	if (i < length)
+		out[p + i] = hexd[md[i / 2] >> 4];
 	out[p + length] = '\0';
 	return p + length;
 }

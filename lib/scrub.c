@@ -61,11 +61,14 @@ eds_scrub_kind_name(enum eds_scrub_kind k)
 	return kind_names[k];
 }
 
+static void ascii_fold_init(void);
+
 struct eds_scrubber *
 eds_scrubber_new(enum eds_scrub_dates dates)
 {
 	struct eds_scrubber *s = xcalloc(1, sizeof *s);
 
+	ascii_fold_init();
 	s->dates = dates;
 	return s;
 }
@@ -241,6 +244,24 @@ fword(unsigned char c)
 	return is_digit(c) || (c >= 'a' && c <= 'z') || c >= 0x80;
 }
 
+/* Folding of ASCII bytes: lower case, separators as ' ' (built once). */
+static unsigned char ascii_fold[128];
+
+static void
+ascii_fold_init(void)
+{
+	int c;
+
+	if (ascii_fold['a'] == 'a')
+		return;
+	for (c = 0; c < 128; c++) {
+		char f[4];
+
+		fold_char(NULL, 1, (uint32_t)c, f);
+		ascii_fold[c] = (unsigned char)f[0];
+	}
+}
+
 /* Fold s[0..n) into the buffers; when src is NULL, offsets are not kept. */
 static size_t
 fold(const char *s, size_t n, char *out, uint32_t *src)
@@ -251,6 +272,19 @@ fold(const char *s, size_t n, char *out, uint32_t *src)
 	uint32_t c;
 
 	while (i < n) {
+		if (p[i] < 0x80) {
+			/* The common case, without decoding. */
+			unsigned char a = ascii_fold[p[i]];
+
+			if (!(a == ' ' && k > 0 && out[k - 1] == ' ')) {
+				out[k] = (char)a;
+				if (src != NULL)
+					src[k] = (uint32_t)i;
+				k++;
+			}
+			i++;
+			continue;
+		}
 		c = utf8_get(p + i, n - i, &l);
 		m = fold_char(p + i, l, c, f);
 		for (j = 0; j < m; j++) {
@@ -995,6 +1029,23 @@ match_date(const char *t, size_t len, size_t i, struct datefound *df)
 	return j;
 }
 
+/* Append n as at least width digits (n >= 0). */
+static void
+put_num(struct eds_buf *o, int n, int width)
+{
+	char d[12];
+	int k = 0;
+
+	do {
+		d[k++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0 && k < 11);
+	while (k < width)
+		d[k++] = '0';
+	while (k > 0)
+		eds_buf_addch(o, d[--k]);
+}
+
 static void
 put_date(struct eds_buf *o, const struct datefound *df, int offset)
 {
@@ -1009,24 +1060,29 @@ put_date(struct eds_buf *o, const struct datefound *df, int offset)
 	eds_tm_add_days(&tm, offset);
 	switch (df->style) {
 	case 1:
-		eds_buf_addf(o, "%04d%c%02d%c%02d", tm.year, df->sepc,
-		    tm.month, df->sepc, tm.day);
+		put_num(o, tm.year, 4);
+		eds_buf_addch(o, df->sepc);
+		put_num(o, tm.month, 2);
+		eds_buf_addch(o, df->sepc);
+		put_num(o, tm.day, 2);
 		break;
 	case 0:
-		eds_buf_addf(o, df->wide_d ? "%02d" : "%d", tm.day);
+		put_num(o, tm.day, df->wide_d ? 2 : 1);
 		eds_buf_addch(o, df->sepc);
-		eds_buf_addf(o, df->wide_m ? "%02d" : "%d", tm.month);
+		put_num(o, tm.month, df->wide_m ? 2 : 1);
 		eds_buf_addch(o, df->sepc);
 		if (df->year2)
-			eds_buf_addf(o, "%02d", tm.year % 100);
+			put_num(o, tm.year % 100, 2);
 		else
-			eds_buf_addf(o, "%04d", tm.year);
+			put_num(o, tm.year, 4);
 		break;
 	default:
 		if (tm.day == 1 && df->er)
 			eds_buf_addstr(o, "1er ");
-		else
-			eds_buf_addf(o, "%d ", tm.day);
+		else {
+			put_num(o, tm.day, 1);
+			eds_buf_addch(o, ' ');
+		}
 		mn = months[tm.month - 1];
 		l = strlen(mn);
 		for (k = 0; k < l; k++) {
@@ -1043,7 +1099,8 @@ put_date(struct eds_buf *o, const struct datefound *df, int offset)
 			}
 			eds_buf_addch(o, (char)ch);
 		}
-		eds_buf_addf(o, " %04d", tm.year);
+		eds_buf_addch(o, ' ');
+		put_num(o, tm.year, 4);
 		break;
 	}
 }
@@ -1092,6 +1149,13 @@ static const char *const tokens[] = {
 	"[DATE]", "[CP]", NULL, "[TEL]", "[NIR]", "[EMAIL]"
 };
 
+/* Bytes where a finding can start: digits, '+', '(', '[' and '@'. */
+static const unsigned char interesting[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['+'] = 1, ['('] = 1,
+	['['] = 1, ['@'] = 1
+};
+
 void
 eds_scrub(struct eds_scrubber *s, const char *t, size_t len, int offset,
     const char **out, size_t *outlen)
@@ -1107,6 +1171,8 @@ eds_scrub(struct eds_scrubber *s, const char *t, size_t len, int offset,
 	for (i = 0; i < len; i++) {
 		int c = (unsigned char)t[i];
 
+		if (!interesting[c])
+			continue;
 		if (c == '@') {
 			if (match_email(t, len, i, 1, &a, &b))
 				span(s, a, b, EDS_SCRUB_EMAIL, NULL);
