@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 #include "key.h"
 #include "policy.h"
 #include "pseudo.h"
@@ -338,7 +339,13 @@ cmd_lookup(int argc, char **argv)
 		free(line);
 		eds_run_set(&run, "ids", k);
 	}
-	eds_run_extra(&run, "domain", "null");
+	{
+		struct eds_buf b = EDS_BUF_INIT;
+
+		eds_json_str(&b, opt.domain);
+		eds_run_extra(&run, "domain", b.p);
+		eds_buf_release(&b);
+	}
 	goto done;
 fail:
 	cli_error(&err);

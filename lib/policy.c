@@ -241,6 +241,9 @@ load_scrub(const struct eds_yaml *y, const struct eds_ynode *n,
 	if (v->type != EDS_YMAP)
 		return eds_yaml_error(y, v, err, "'identifying' must map "
 		    "columns to labels, e.g. {last_name: NOM, ipp: IPP}");
+	if (eds_ymap_len(v) > 32)
+		return eds_yaml_error(y, v, err, "at most 32 identifying "
+		    "columns");
 	c->nident = eds_ymap_len(v);
 	c->ident = xcalloc(c->nident, sizeof *c->ident);
 	for (k = 0; k < c->nident; k++) {

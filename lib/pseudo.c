@@ -749,15 +749,18 @@ eds_pseudo_file(const struct eds_pseudo_options *o, const char *path,
 	}
 	if (eds_pipeline_finish(&f.pl, err) == -1)
 		goto done;
-	eds_input_sha256(f.in, sha);
-	eds_run_input(run, eds_input_name(f.in), sha,
-	    eds_input_stored_bytes(f.in));
 	rc = eds_output_commit_sha(f.out, sha, &bytes, err);
 	f.out = NULL;
 	if (rc == 0)
 		eds_run_output(run, o->output != NULL ? o->output : "-", sha,
 		    bytes);
 done:
+	if (f.in != NULL) {
+		/* What was read, also when the run failed part-way. */
+		eds_input_sha256(f.in, sha);
+		eds_run_input(run, eds_input_name(f.in), sha,
+		    eds_input_stored_bytes(f.in));
+	}
 	eds_csv_reader_free(r);
 	eds_input_close(f.in);
 	eds_output_abort(f.out);

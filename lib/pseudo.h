@@ -45,8 +45,9 @@ void eds_pseudo_stage(struct eds_pseudo *p, struct eds_stage *stage);
 /*
  * Add the stage's counts to run: values.pseudonymised, values.shifted,
  * values.generalised, values.uid, values.scrubbed (texts changed),
- * scrubbed.<kind> (findings), columns.dropped, columns.kept.  Also sets the
- * run's "domain" member.
+ * scrubbed.<kind> (findings), columns.dropped, columns.kept,
+ * hmac.computed and hmac.cached.  Also sets the run's "domain" member: call
+ * it once per run.
  */
 void eds_pseudo_account(const struct eds_pseudo *, struct eds_run *);
 
