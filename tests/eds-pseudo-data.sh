@@ -43,6 +43,20 @@ run 0 eds-pseudo lookup $K --domain PROJ-A --namespace stay "$(sed -n 2p "$T/lab
 [ "$(cat "$T/out")" = "$(sed -n 2p "$T/lab.out" | cut -d, -f2)" ] || fail "lookup --namespace stay differs"
 ok "lookup agrees with the stream"
 
+# DICOM UIDs: the uid rule and lookup --uid agree; the result is a UID.
+printf 'ipp,nda,last_name,first_name,accession,study_uid,modality,exam_time,exam_label,report\n1234567890,,Dupont,Jean,ab12345,1.2.840.113619.2.55.3.604688119.868.1,CT,2024-02-03T10:00:00,Scanner,"Vu le 03/02/2024, M. DUPONT."\n' >"$T/rad.csv"
+run 0 eds-pseudo -p "$POL/radiology.yaml" $K --domain PROJ-A "$T/rad.csv"
+uid=$(sed -n 2p "$T/out" | cut -d, -f4)
+echo "$uid" | grep -q '^2\.25\.[1-9][0-9]*$' || fail "not a 2.25 UID: $uid"
+sed -n 2p "$T/out" | grep -q 'M\. \[NOM\]' || fail "report not scrubbed: $(sed -n 2p "$T/out")"
+run 0 eds-pseudo lookup $K --domain PROJ-A --uid 1.2.840.113619.2.55.3.604688119.868.1
+[ "$(cat "$T/out")" = "$uid" ] || fail "lookup --uid gives $(cat "$T/out"), stream $uid"
+run 0 eds-pseudo lookup $K --domain PROJ-A -p "$POL/radiology.yaml" --namespace accession AB12345
+acc=$(cat "$T/out")
+run 0 eds-pseudo -p "$POL/radiology.yaml" $K --domain PROJ-A "$T/rad.csv"
+[ "$(sed -n 2p "$T/out" | cut -d, -f3)" = "$acc" ] || fail "accession lookup differs"
+ok "UIDs and accession numbers: the stream and lookup agree"
+
 # Domain separation: 100k ids in two domains share no pseudonym.
 awk 'BEGIN { print "id"; for (i = 1; i <= 100000; i++) print i }' >"$T/ids.csv"
 printf 'columns:\n  id: {action: pseudonymise, namespace: patient}\n' >"$T/ids.yaml"
