@@ -665,7 +665,8 @@ struct eds_registry *
 eds_registry_open(const char *dir, int flags, struct eds_error *err)
 {
 	struct eds_registry *r = xcalloc(1, sizeof *r);
-	char *text = NULL, *again = NULL;
+	unsigned char digest[EDS_SHA256_LEN];
+	char hex[EDS_SHA256_HEX], *text = NULL, *again = NULL;
 	size_t len, len2;
 	int dirfd, fd = -1, tries;
 
@@ -696,7 +697,10 @@ eds_registry_open(const char *dir, int flags, struct eds_error *err)
 		again = NULL;
 		if (manifest_read(dirfd, dir, &again, &len2, err) == -1)
 			goto fail;
-		if (len2 == len && memcmp(again, text, len) == 0) {
+		/* manifest_parse cut text up: compare checksums. */
+		eds_sha256(again, len2, digest);
+		eds_hex(digest, EDS_SHA256_LEN, hex);
+		if (strcmp(hex, r->m.sha256) == 0) {
 			eds_error_set(err, EDS_EX_DATAERR, "the consent "
 			    "registry '%s' is corrupt: its index '%s' is "
 			    "missing", dir, r->m.index);
