@@ -106,6 +106,22 @@ on_progress(void *ctx, uint64_t rows, uint64_t bytes)
 	cli_progress(rows, bytes);
 }
 
+/* How the user spelled an option, for messages. */
+static const char *
+option_name(int ch)
+{
+	static char buf[40];
+	const struct option *o;
+
+	for (o = options; o->name != NULL; o++)
+		if (o->val == ch) {
+			snprintf(buf, sizeof buf, "--%s", o->name);
+			return buf;
+		}
+	snprintf(buf, sizeof buf, "-%c", ch);
+	return buf;
+}
+
 /* Write a report to -o or stdout. */
 static int
 put_report(const struct eds_buf *b, struct eds_run *run, struct eds_error *err)
@@ -327,7 +343,7 @@ main(int argc, char **argv)
 		}
 		if (bit != 0 && !(sub->allowed & bit))
 			cli_usage_error("%s does not take the option '%s'",
-			    sub->name, argv[optind - 1]);
+			    sub->name, option_name(ch));
 		seen |= bit;
 		if (cli_common_option(ch, optarg))
 			continue;
