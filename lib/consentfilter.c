@@ -88,14 +88,15 @@ require_list(struct eds_consent_rules *r, const char *list, char *why,
 {
 	const char *p = list, *comma;
 
-	do {
+	for (;;) {
 		comma = strchr(p, ',');
 		if (require_add(r, p, comma != NULL ? (size_t)(comma - p) :
 		    strlen(p), why, whylen) == -1)
 			return -1;
+		if (comma == NULL)
+			return 0;
 		p = comma + 1;
-	} while (comma != NULL);
-	return 0;
+	}
 }
 
 int

@@ -136,7 +136,8 @@ eds_consent_status_report(const struct eds_registry *reg, const char *id,
 		eds_consent_status(NULL, 0, at, &st);
 		state_line(out, reg, w, scope, &st, NULL);
 	}
-	qsort(h, nh, sizeof *h, hist_cmp);
+	if (nh > 1)
+		qsort(h, nh, sizeof *h, hist_cmp);
 	eds_buf_addf(out, "  history (%zu event%s, oldest first):\n", nh,
 	    nh == 1 ? "" : "s");
 	if (nh > 0)
