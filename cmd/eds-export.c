@@ -1,6 +1,7 @@
 /*
- * eds-export: research bundles: check a received bundle (verify) and read
- * the run journal (journal verify, journal show) (see eds-export(1)).
+ * eds-export: run an approved project into a research bundle (whole, or as
+ * shards and a merge), check a received bundle (verify) and read the run
+ * journal (journal verify, journal show) (see eds-export(1)).
  */
 #include "config.h"
 
@@ -11,16 +12,30 @@
 #include "bagverify.h"
 #include "cli.h"
 #include "digest.h"
+#include "export.h"
 #include "jlist.h"
 #include "journal.h"
 #include "xmalloc.h"
 
 static const char usage[] =
-    "eds-export verify [-q] [--ca FILE] BUNDLE\n"
+    "eds-export -P SPEC -k KEYFILE [--registry DIR] -o BUNDLE [--archive]\n"
+    "                  [--encrypt-to CERT] [--sign-key KEY --sign-cert CERT]\n"
+    "                  [--at DATE] [--bagging-date DATE] [--shard I/N]\n"
+    "                  [--force] [--allow-unsafe-key] [-q] [--progress]\n"
+    "                  [--stats FILE] [--journal FILE]\n"
+    "       eds-export merge -P SPEC [-k KEYFILE] -o BUNDLE [--archive]\n"
+    "                  [--encrypt-to CERT] [--sign-key KEY --sign-cert CERT]\n"
+    "                  [--bagging-date DATE] [--force] [-q] [--stats FILE]\n"
+    "                  [--journal FILE] PART ...\n"
+    "       eds-export verify [-q] [--ca FILE] BUNDLE\n"
     "       eds-export journal verify FILE\n"
     "       eds-export journal show [--all] [--project ID] FILE";
 
-enum { OPT_CA = CLI_OPT_FIRST_TOOL, OPT_PROJECT, OPT_ALL };
+enum {
+	OPT_CA = CLI_OPT_FIRST_TOOL, OPT_PROJECT, OPT_ALL, OPT_REGISTRY,
+	OPT_AT, OPT_ARCHIVE, OPT_ENCRYPT_TO, OPT_SIGN_KEY, OPT_SIGN_CERT,
+	OPT_FORCE, OPT_ALLOW_UNSAFE_KEY, OPT_SHARD, OPT_BAGGING_DATE
+};
 
 static const struct option options[] = {
 	CLI_LONG_OPTIONS,
@@ -29,6 +44,172 @@ static const struct option options[] = {
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ NULL, 0, NULL, 0 }
 };
+
+static const struct option export_options[] = {
+	CLI_LONG_OPTIONS,
+	{ "spec", required_argument, NULL, 'P' },
+	{ "key", required_argument, NULL, 'k' },
+	{ "registry", required_argument, NULL, OPT_REGISTRY },
+	{ "at", required_argument, NULL, OPT_AT },
+	{ "archive", no_argument, NULL, OPT_ARCHIVE },
+	{ "encrypt-to", required_argument, NULL, OPT_ENCRYPT_TO },
+	{ "sign-key", required_argument, NULL, OPT_SIGN_KEY },
+	{ "sign-cert", required_argument, NULL, OPT_SIGN_CERT },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "allow-unsafe-key", no_argument, NULL, OPT_ALLOW_UNSAFE_KEY },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "bagging-date", required_argument, NULL, OPT_BAGGING_DATE },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+on_progress(void *ctx, uint64_t rows, uint64_t bytes)
+{
+	(void)ctx;
+	cli_progress(rows, bytes);
+}
+
+static unsigned long rejects_seen;
+
+static void
+on_reject(void *ctx, const char *dataset, const struct eds_record *r)
+{
+	(void)ctx;
+	(void)dataset;
+	if (++rejects_seen <= 10 && !cli.quiet)
+		cli_row_message("rejected", r->file, r->line, r->reason,
+		    r->detail);
+}
+
+/* Parse "I/N" with 1 <= I <= N. */
+static void
+parse_shard(const char *s, unsigned *i, unsigned *n)
+{
+	char *end;
+	unsigned long a, b;
+
+	a = strtoul(s, &end, 10);
+	if (end == s || *end != '/')
+		goto bad;
+	s = end + 1;
+	b = strtoul(s, &end, 10);
+	if (end == s || *end != '\0' || a < 1 || a > b || b > 100000)
+		goto bad;
+	*i = (unsigned)a;
+	*n = (unsigned)b;
+	return;
+bad:
+	cli_usage_error("--shard takes I/N with 1 <= I <= N, not '%s'", s);
+}
+
+/*
+ * The main mode and merge: eds-export [merge] options...  Returns the
+ * exit status.
+ */
+static int
+cmd_export(int argc, char **argv, int merge)
+{
+	struct eds_export_options o;
+	struct eds_run run;
+	struct eds_error err;
+	const char **certs = NULL;
+	int ch, status = 0, rc;
+
+	eds_export_options_init(&o);
+	o.progress = on_progress;
+	o.on_reject = on_reject;
+	while ((ch = getopt_long(argc, argv, "hk:o:P:q", export_options,
+	    NULL)) != -1) {
+		if (cli_common_option(ch, optarg))
+			continue;
+		switch (ch) {
+		case 'P':
+			o.project = optarg;
+			break;
+		case 'k':
+			o.key = optarg;
+			break;
+		case OPT_REGISTRY:
+			o.registry = optarg;
+			break;
+		case OPT_AT:
+			o.at = optarg;
+			break;
+		case OPT_ARCHIVE:
+			o.archive = 1;
+			break;
+		case OPT_ENCRYPT_TO:
+			certs = xreallocarray(certs, o.nencrypt + 1,
+			    sizeof *certs);
+			certs[o.nencrypt++] = optarg;
+			o.encrypt_to = certs;
+			break;
+		case OPT_SIGN_KEY:
+			o.sign_key = optarg;
+			break;
+		case OPT_SIGN_CERT:
+			o.sign_cert = optarg;
+			break;
+		case OPT_FORCE:
+			o.force = 1;
+			break;
+		case OPT_ALLOW_UNSAFE_KEY:
+			o.allow_unsafe_key = 1;
+			break;
+		case OPT_SHARD:
+			if (merge)
+				cli_usage_error("--shard does not go with merge");
+			parse_shard(optarg, &o.shard, &o.nshards);
+			break;
+		case OPT_BAGGING_DATE:
+			o.bagging_date = optarg;
+			break;
+		default:
+			cli_usage(EDS_EX_USAGE);
+		}
+	}
+	o.output = cli.output;
+	if (o.project == NULL)
+		cli_usage_error("a project specification is required (-P SPEC)");
+	if (o.output == NULL || strcmp(o.output, "-") == 0)
+		cli_usage_error("an output bundle is required (-o BUNDLE)");
+	if (!merge && o.key == NULL)
+		cli_usage_error("a key is required (-k KEYFILE)");
+	if ((o.sign_key == NULL) != (o.sign_cert == NULL))
+		cli_usage_error("--sign-key and --sign-cert go together");
+	if (o.nshards > 0 && (o.archive || o.nencrypt > 0 ||
+	    o.sign_key != NULL))
+		cli_usage_error("--archive, --encrypt-to and --sign-key belong "
+		    "to the merge, not to a shard");
+	if (merge && optind == argc)
+		cli_usage_error("merge needs the partial directories (PART ...)");
+	if (!merge && optind != argc)
+		cli_usage_error("unexpected argument '%s'", argv[optind]);
+
+	eds_error_clear(&err);
+	eds_run_init(&run, "eds-export", merge ? "merge" : o.nshards > 0 ?
+	    "shard" : "export");
+	if (merge)
+		rc = eds_export_merge(&o, argv + optind, (size_t)(argc - optind),
+		    &run, &err);
+	else if (o.nshards > 0)
+		rc = eds_export_shard(&o, &run, &err);
+	else
+		rc = eds_export(&o, &run, &err);
+	if (rc == -1) {
+		cli_error(&err);
+		status = err.status;
+	} else if (!cli.quiet && run.noutputs > 0) {
+		cli_progress_done();
+		printf("%s\n", run.outputs[run.noutputs - 1].path);
+	}
+	if (rejects_seen > 10 && !cli.quiet)
+		cli_warnx("%lu more rejected rows not shown", rejects_seen - 10);
+	status = cli_finish(&run, status);
+	eds_run_release(&run);
+	free(certs);
+	return status;
+}
 
 static char *bundle;
 
@@ -187,13 +368,11 @@ main(int argc, char **argv)
 	if (argc < 2)
 		cli_usage(EDS_EX_USAGE);
 	sub = argv[1];
-	if (sub[0] == '-') {
-		/* Only -h and --version come before a subcommand. */
-		ch = getopt_long(argc, argv, "+h", options, NULL);
-		if (ch == 'h' || ch == CLI_OPT_VERSION)
-			cli_common_option(ch, optarg);
-		cli_usage_error("'%s' needs a subcommand first: the subcommands "
-		    "are verify and journal (verify|show)", sub);
+	if (sub[0] == '-')
+		return cmd_export(argc, argv, 0);
+	if (strcmp(sub, "merge") == 0) {
+		optind = 2;
+		return cmd_export(argc, argv, 1);
 	}
 	if (strcmp(sub, "journal") == 0) {
 		journal = 1;
@@ -206,7 +385,8 @@ main(int argc, char **argv)
 		optind = 2;
 	else
 		cli_usage_error("unknown subcommand '%s': the subcommands are "
-		    "verify and journal (verify|show)", sub);
+		    "merge, verify and journal (verify|show); an export "
+		    "starts with its options (-P SPEC ...)", sub);
 	while ((ch = getopt_long(argc, argv, "hq", options, NULL)) != -1) {
 		switch (ch) {
 		case 'h':

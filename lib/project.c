@@ -21,7 +21,7 @@ static const char *const top_keys[] = {
 static const char *const approval_keys[] = { "body", "reference", "date",
 	NULL };
 static const char *const consent_keys[] = { "require", "regime", "at",
-	"id_column", NULL };
+	"id_column", "registry", NULL };
 static const char *const period_keys[] = { "from", "to", NULL };
 static const char *const dataset_keys[] = { "name", "schema", "inputs",
 	"policy", "date_column", "columns", "kanonymity", NULL };
@@ -265,6 +265,9 @@ load(struct ctx *c, struct eds_project *p)
 	if (date(c, m, "at", 0, &p->consent_at) == -1 ||
 	    str(c, m, "id_column", 0, &p->id_column) == -1)
 		return -1;
+	if (eds_yaml_get(m, "registry") != NULL &&
+	    path(c, m, "registry", &p->registry) == -1)
+		return -1;
 
 	if ((m = eds_yaml_get(root, "period")) != NULL) {
 		if (eds_yaml_check_map(c->y, m, "period", period_keys,
@@ -303,11 +306,6 @@ load(struct ctx *c, struct eds_project *p)
 	for (i = 0; i < p->ndatasets; i++) {
 		if (dataset(c, v->items[i], &p->datasets[i]) == -1)
 			return -1;
-		if (p->datasets[i].date_column == NULL &&
-		    (p->period_from != NULL || p->period_to != NULL))
-			return eds_yaml_error(c->y, v->items[i], c->err,
-			    "dataset '%s' needs a 'date_column' for the "
-			    "project's period", p->datasets[i].name);
 		for (j = 0; j < i; j++)
 			if (strcmp(p->datasets[j].name,
 			    p->datasets[i].name) == 0)
@@ -394,6 +392,7 @@ eds_project_free(struct eds_project *p)
 	free(p->domain);
 	free(p->consent_at);
 	free(p->id_column);
+	free(p->registry);
 	free(p->period_from);
 	free(p->period_to);
 	free(p);

@@ -50,7 +50,8 @@ struct eds_project {
 	size_t nrequire;
 	int opt_out;		/* regime: 0 opt-in, 1 opt-out */
 	char *consent_at;	/* as given, or NULL for the run time */
-	char *id_column;	/* NULL: the dataset's patient_id column */
+	char *id_column;	/* NULL: the consent filter's default (ipp) */
+	char *registry;		/* consent registry directory, or NULL */
 	/* period, inclusive dates YYYY-MM-DD, NULL when open */
 	char *period_from;
 	char *period_to;

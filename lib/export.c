@@ -1,0 +1,1446 @@
+/*
+ * export.c: the whole export of a project, as shards and a merge (see
+ * export.h).
+ *
+ * A shard loads the specification, the key and the consent registry,
+ * then for each dataset streams its share of the input files through the
+ * validator and the stages (period, consent, pseudonymisation, selection)
+ * into <part>/<dataset>.csv, counting every row by fate, and collects the
+ * identifying values it read into the leak set.  partial.json records the
+ * counts, the inputs (with SHA-256) and what the shard was run with, so
+ * that the merge can refuse partials that do not belong together.
+ *
+ * The merge re-reads each dataset's partial files in shard order through
+ * the CSV reader (canonical CSV reads and writes back byte for byte),
+ * counts the k-anonymity classes on the way, suppresses or refuses, then
+ * writes the dictionary and provenance, scans every payload file for
+ * identifiers, and seals the bag.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bagit.h"
+#include "cms.h"
+#include "consentfilter.h"
+#include "csvread.h"
+#include "csvwrite.h"
+#include "datetime.h"
+#include "export.h"
+#include "input.h"
+#include "json.h"
+#include "kanon.h"
+#include "key.h"
+#include "leakscan.h"
+#include "output.h"
+#include "period.h"
+#include "pipeline.h"
+#include "policy.h"
+#include "project.h"
+#include "pseudo.h"
+#include "pseudonym.h"
+#include "registry.h"
+#include "schema.h"
+#include "select.h"
+#include "tar.h"
+#include "validate.h"
+#include "xmalloc.h"
+
+#define PARTIAL_FORMAT "eds-partial 1"
+#define PROGRESS_EVERY 65536
+
+/* A named count, in order of first use. */
+struct count {
+	char *name;
+	uint64_t v;
+};
+
+struct counts {
+	struct count *c;
+	size_t n;
+};
+
+static void
+counts_add(struct counts *cs, const char *name, uint64_t v)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++)
+		if (strcmp(cs->c[i].name, name) == 0) {
+			cs->c[i].v += v;
+			return;
+		}
+	cs->c = xreallocarray(cs->c, cs->n + 1, sizeof *cs->c);
+	cs->c[cs->n].name = xstrdup(name);
+	cs->c[cs->n].v = v;
+	cs->n++;
+}
+
+static void
+counts_release(struct counts *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++)
+		free(cs->c[i].name);
+	free(cs->c);
+	cs->c = NULL;
+	cs->n = 0;
+}
+
+struct input_file {
+	char *path;
+	char sha256[EDS_SHA256_HEX];
+	uint64_t bytes;
+};
+
+/* What happened to one dataset (in one shard, or summed over shards). */
+struct ds_account {
+	uint64_t rows_in;
+	uint64_t rows_out;
+	struct counts excluded;		/* "rejected:bad-date", "refused", ... */
+	struct input_file *inputs;
+	size_t ninputs;
+};
+
+static void
+account_release(struct ds_account *a)
+{
+	size_t i;
+
+	counts_release(&a->excluded);
+	for (i = 0; i < a->ninputs; i++)
+		free(a->inputs[i].path);
+	free(a->inputs);
+	memset(a, 0, sizeof *a);
+}
+
+static void
+account_input(struct ds_account *a, const char *path, const char *sha,
+    uint64_t bytes)
+{
+	a->inputs = xreallocarray(a->inputs, a->ninputs + 1,
+	    sizeof *a->inputs);
+	a->inputs[a->ninputs].path = xstrdup(path);
+	snprintf(a->inputs[a->ninputs].sha256, EDS_SHA256_HEX, "%s", sha);
+	a->inputs[a->ninputs].bytes = bytes;
+	a->ninputs++;
+}
+
+static int remove_tree(const char *);
+
+void
+eds_export_options_init(struct eds_export_options *o)
+{
+	memset(o, 0, sizeof *o);
+}
+
+/* --- the shard: one streaming pass per dataset --------------------------- */
+
+struct shard_ds {
+	const struct eds_export_options *o;
+	const struct eds_dataset_spec *spec;
+	struct eds_schema *schema;
+	struct eds_policy *policy;
+	struct eds_validator *v;
+	struct eds_pipeline pl;
+	struct eds_period *period;
+	struct eds_consent_filter *consent;
+	struct eds_pseudo *pseudo;
+	struct eds_select *select;
+	struct eds_output *out;
+	struct eds_leakset *leaks;
+	int *tags;			/* per schema column: tag or -1 */
+	unsigned char *is_name;
+	int dsindex;
+	struct ds_account *acc;
+	struct eds_input *in;
+	uint64_t bytes_done;
+	uint64_t rejected;
+	int saw_header;
+};
+
+static int
+shard_row(void *ctx, struct eds_record *rec, struct eds_error *err)
+{
+	struct shard_ds *s = ctx;
+	char name[96];
+	int v;
+
+	if (rec->index == 0 && s->schema->header) {
+		s->saw_header = 1;
+		if (rec->reason != NULL)
+			return eds_error_at(err, EDS_EX_DATAERR, rec->file,
+			    rec->line, 0, "cannot read the header row: %s",
+			    rec->detail);
+		return eds_validator_header(s->v, rec, err);
+	}
+	s->acc->rows_in++;
+	if (s->o->progress != NULL && s->acc->rows_in % PROGRESS_EVERY == 0)
+		s->o->progress(s->o->ctx, s->acc->rows_in, s->bytes_done +
+		    eds_input_stored_bytes(s->in));
+	if (rec->reason != NULL || eds_validator_row(s->v, rec) != 0) {
+		s->rejected++;
+		snprintf(name, sizeof name, "rejected:%s", rec->reason);
+		counts_add(&s->acc->excluded, name, 1);
+		if (s->o->on_reject != NULL)
+			s->o->on_reject(s->o->ctx, s->spec->name, rec);
+		return 0;
+	}
+	eds_leakset_add_row(s->leaks, rec->f, s->tags, s->is_name, rec->n);
+	v = eds_pipeline_push(&s->pl, rec, NULL, err);
+	if (v == -1)
+		return -1;
+	if (v == EDS_DROP) {
+		counts_add(&s->acc->excluded, rec->reason, 1);
+		return 0;
+	}
+	s->acc->rows_out++;
+	return eds_csv_write_fields(s->out, rec->f, rec->n, err);
+}
+
+static void
+shard_ds_release(struct shard_ds *s)
+{
+	eds_output_abort(s->out);
+	eds_pipeline_release(&s->pl);
+	eds_select_free(s->select);
+	eds_pseudo_free(s->pseudo);
+	eds_consent_filter_free(s->consent);
+	eds_period_free(s->period);
+	eds_validator_free(s->v);
+	eds_policy_free(s->policy);
+	eds_schema_free(s->schema);
+	free(s->tags);
+	free(s->is_name);
+}
+
+/* The tag of column c of dataset d in the leak set. */
+#define TAG(d, c) ((d) << 16 | (c))
+
+static int
+shard_dataset(const struct eds_export_options *o,
+    const struct eds_project *p, size_t di, unsigned shard, unsigned nshards,
+    const struct eds_registry *reg, const struct eds_consent_rules *rules,
+    const struct eds_domain *dom, struct eds_leakset *leaks,
+    const char *partdir, struct ds_account *acc, struct eds_error *err)
+{
+	const struct eds_dataset_spec *d = &p->datasets[di];
+	struct shard_ds s;
+	struct eds_stage st;
+	struct eds_header h;
+	struct eds_csv_reader *r;
+	char sha[EDS_SHA256_HEX], *path;
+	size_t i, first, last;
+	int rc = -1;
+
+	memset(&s, 0, sizeof s);
+	s.o = o;
+	s.spec = d;
+	s.acc = acc;
+	s.leaks = leaks;
+	s.dsindex = (int)di;
+	eds_pipeline_init(&s.pl);
+	if ((s.schema = eds_schema_load(d->schema, err)) == NULL ||
+	    (s.policy = eds_policy_load(d->policy, err)) == NULL)
+		goto done;
+	s.v = eds_validator_new(s.schema);
+	s.tags = xcalloc(s.schema->ncols, sizeof *s.tags);
+	s.is_name = xcalloc(s.schema->ncols, 1);
+	for (i = 0; i < s.schema->ncols; i++) {
+		const struct eds_column *c = &s.schema->cols[i];
+
+		s.tags[i] = c->role == EDS_R_PATIENT_ID ||
+		    c->role == EDS_R_STAY_ID ||
+		    c->role == EDS_R_DIRECT_IDENTIFIER ? TAG((int)di, (int)i) :
+		    -1;
+		/* Text identifiers (names, address) are paired in text. */
+		s.is_name[i] = c->role == EDS_R_DIRECT_IDENTIFIER &&
+		    c->type == EDS_T_TEXT;
+	}
+
+	/* The stages, in DESIGN's order. */
+	if (d->date_column != NULL &&
+	    (p->period_from != NULL || p->period_to != NULL)) {
+		if ((s.period = eds_period_new(d->date_column, p->period_from,
+		    p->period_to, err)) == NULL)
+			goto done;
+		eds_period_stage(s.period, &st);
+		eds_pipeline_add(&s.pl, &st);
+	}
+	if ((s.consent = eds_consent_filter_new(reg, rules, err)) == NULL)
+		goto done;
+	eds_consent_filter_stage(s.consent, &st);
+	eds_pipeline_add(&s.pl, &st);
+	s.pseudo = eds_pseudo_new(s.policy, dom);
+	eds_pseudo_stage(s.pseudo, &st);
+	eds_pipeline_add(&s.pl, &st);
+	if (d->columns != NULL) {
+		s.select = eds_select_new(d->columns, d->ncolumns);
+		eds_select_stage(s.select, &st);
+		eds_pipeline_add(&s.pl, &st);
+	}
+	eds_validator_out_header(s.v, &h);
+	rc = eds_pipeline_start(&s.pl, &h, err);
+	eds_header_release(&h);
+	if (rc == -1) {
+		/* Say which dataset the configuration problem is in. */
+		if (err->file[0] == '\0')
+			snprintf(err->file, sizeof err->file, "%s", p->path);
+		goto done;
+	}
+	rc = -1;
+
+	path = xasprintf("%s/%s.csv", partdir, d->name);
+	s.out = eds_output_open(path, EDS_OUT_PRIVATE, err);
+	free(path);
+	if (s.out == NULL ||
+	    eds_csv_write_header(s.out, eds_pipeline_header(&s.pl), err) == -1)
+		goto done;
+
+	/* This shard's share of the inputs: a contiguous run of files. */
+	first = (size_t)(((uint64_t)(shard - 1) * d->ninputs) / nshards);
+	last = (size_t)(((uint64_t)shard * d->ninputs) / nshards);
+	for (i = first; i < last; i++) {
+		if ((s.in = eds_input_open(d->inputs[i], err)) == NULL)
+			goto done;
+		r = eds_csv_reader_new(s.in, &s.schema->csv);
+		s.saw_header = 0;
+		eds_validator_positional(s.v);
+		rc = eds_csv_reader_run(r, shard_row, &s, err);
+		if (rc == 0 && s.schema->header && !s.saw_header)
+			rc = eds_error_at(err, EDS_EX_DATAERR, d->inputs[i],
+			    0, 0, "file is empty (expected a header row)");
+		eds_csv_reader_free(r);
+		eds_input_sha256(s.in, sha);
+		account_input(acc, d->inputs[i], sha,
+		    eds_input_stored_bytes(s.in));
+		s.bytes_done += eds_input_stored_bytes(s.in);
+		eds_input_close(s.in);
+		s.in = NULL;
+		if (rc == -1)
+			goto done;
+		rc = -1;
+	}
+	if (eds_pipeline_finish(&s.pl, err) == -1)
+		goto done;
+	if (s.rejected > 0 && (double)s.rejected > p->max_reject_rate *
+	    (double)acc->rows_in) {
+		eds_error_at(err, EDS_EX_DATAERR, p->path, 0, 0, "dataset '%s': "
+		    "%llu of %llu rows rejected as invalid, more than the "
+		    "maximum reject rate of %.2f%%", d->name,
+		    (unsigned long long)s.rejected,
+		    (unsigned long long)acc->rows_in,
+		    100.0 * p->max_reject_rate);
+		goto done;
+	}
+	rc = eds_output_commit(s.out, err);
+	s.out = NULL;
+done:
+	shard_ds_release(&s);
+	return rc;
+}
+
+/* Consent rules from the specification, with the command line's overrides. */
+static int
+consent_rules(const struct eds_export_options *o, const struct eds_project *p,
+    struct eds_consent_rules *rules, struct eds_error *err)
+{
+	size_t i;
+
+	eds_consent_rules_init(rules);
+	for (i = 0; i < p->nrequire; i++) {
+		if (rules->nrequire == EDS_CONSENT_MAX_REQUIRE)
+			return eds_error_at(err, EDS_EX_CONFIG, p->path, 0, 0,
+			    "more than %d required consent scopes",
+			    EDS_CONSENT_MAX_REQUIRE);
+		rules->require[rules->nrequire++] = xstrdup(p->require[i]);
+	}
+	rules->regime = p->opt_out ? EDS_REGIME_OPT_OUT : EDS_REGIME_OPT_IN;
+	if (o->at != NULL || p->consent_at != NULL) {
+		if (eds_consent_rules_at(rules, o->at != NULL ? o->at :
+		    p->consent_at, err) == -1)
+			return -1;
+	}
+	if (p->id_column != NULL)
+		eds_consent_rules_id_column(rules, p->id_column);
+	return 0;
+}
+
+static void
+json_counts(struct eds_buf *b, const struct counts *cs)
+{
+	size_t i;
+
+	eds_buf_addch(b, '{');
+	for (i = 0; i < cs->n; i++) {
+		if (i > 0)
+			eds_buf_addch(b, ',');
+		eds_json_str(b, cs->c[i].name);
+		eds_buf_addf(b, ":%llu", (unsigned long long)cs->c[i].v);
+	}
+	eds_buf_addch(b, '}');
+}
+
+static int
+write_partial_json(const char *partdir, const struct eds_project *p,
+    const char *key_id, const char *at, unsigned shard, unsigned nshards,
+    const struct ds_account *acc, struct eds_error *err)
+{
+	struct eds_buf b = EDS_BUF_INIT;
+	struct eds_output *out;
+	char *path;
+	size_t i, j;
+	int rc = -1;
+
+	eds_buf_addstr(&b, "{\"format\":\"" PARTIAL_FORMAT "\",\"project\":");
+	eds_json_str(&b, p->id);
+	eds_buf_addstr(&b, ",\"spec_sha256\":");
+	eds_json_str(&b, p->sha256);
+	eds_buf_addstr(&b, ",\"key_id\":");
+	eds_json_str(&b, key_id);
+	eds_buf_addstr(&b, ",\"consent_at\":");
+	eds_json_str(&b, at);
+	eds_buf_addf(&b, ",\"shard\":%u,\"nshards\":%u,\"datasets\":[",
+	    shard, nshards);
+	for (i = 0; i < p->ndatasets; i++) {
+		eds_buf_addstr(&b, i ? ",{\"name\":" : "{\"name\":");
+		eds_json_str(&b, p->datasets[i].name);
+		eds_buf_addf(&b, ",\"rows_in\":%llu,\"rows_out\":%llu,"
+		    "\"excluded\":", (unsigned long long)acc[i].rows_in,
+		    (unsigned long long)acc[i].rows_out);
+		json_counts(&b, &acc[i].excluded);
+		eds_buf_addstr(&b, ",\"inputs\":[");
+		for (j = 0; j < acc[i].ninputs; j++) {
+			eds_buf_addstr(&b, j ? ",{\"path\":" : "{\"path\":");
+			eds_json_str(&b, acc[i].inputs[j].path);
+			eds_buf_addstr(&b, ",\"sha256\":");
+			eds_json_str(&b, acc[i].inputs[j].sha256);
+			eds_buf_addf(&b, ",\"bytes\":%llu}",
+			    (unsigned long long)acc[i].inputs[j].bytes);
+		}
+		eds_buf_addstr(&b, "]}");
+	}
+	eds_buf_addstr(&b, "]}\n");
+	path = xasprintf("%s/partial.json", partdir);
+	if ((out = eds_output_open(path, EDS_OUT_PRIVATE, err)) != NULL) {
+		if (eds_output_write(out, b.p, b.len, err) == 0)
+			rc = eds_output_commit(out, err);
+		else
+			eds_output_abort(out);
+	}
+	free(path);
+	eds_buf_release(&b);
+	return rc;
+}
+
+/* Add a shard's or merge's dataset accounts to the run record. */
+static void
+account_run(struct eds_run *run, const struct eds_project *p,
+    const struct ds_account *acc)
+{
+	char name[128];
+	size_t i, j;
+
+	for (i = 0; i < p->ndatasets; i++) {
+		eds_run_count(run, "rows_in", acc[i].rows_in);
+		for (j = 0; j < acc[i].ninputs; j++)
+			eds_run_input(run, acc[i].inputs[j].path,
+			    acc[i].inputs[j].sha256, acc[i].inputs[j].bytes);
+	}
+	for (i = 0; i < p->ndatasets; i++)
+		eds_run_count(run, "rows_out", acc[i].rows_out);
+	for (i = 0; i < p->ndatasets; i++)
+		for (j = 0; j < acc[i].excluded.n; j++) {
+			snprintf(name, sizeof name, "excluded.%s",
+			    acc[i].excluded.c[j].name);
+			eds_run_count(run, name, acc[i].excluded.c[j].v);
+		}
+}
+
+static void
+project_extra(struct eds_run *run, const struct eds_project *p)
+{
+	struct eds_buf b = EDS_BUF_INIT;
+
+	eds_json_str(&b, p->id);
+	eds_run_extra(run, "project", b.p);
+	eds_buf_release(&b);
+}
+
+int
+eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
+    struct eds_error *err)
+{
+	struct eds_project *p = NULL;
+	struct eds_registry *reg = NULL;
+	struct eds_consent_rules rules;
+	struct eds_consent_filter *probe = NULL;
+	struct eds_domain *dom = NULL;
+	struct eds_leakset *leaks = NULL;
+	struct ds_account *acc = NULL;
+	struct eds_key key;
+	char at[64], *path = NULL;
+	const char *regdir;
+	size_t i;
+	int rc = -1, made = 0;
+
+	memset(&key, 0, sizeof key);
+	eds_consent_rules_init(&rules);
+	if (o->nshards == 0 || o->shard == 0 || o->shard > o->nshards)
+		return eds_error_set(err, EDS_EX_USAGE,
+		    "shard %u of %u does not exist", o->shard, o->nshards);
+	if ((p = eds_project_load(o->project, err)) == NULL)
+		goto done;
+	snprintf(run->config_sha256, sizeof run->config_sha256, "%s",
+	    p->sha256);
+	project_extra(run, p);
+	if (o->key == NULL) {
+		eds_error_set(err, EDS_EX_USAGE, "a key is required (-k KEYFILE)");
+		goto done;
+	}
+	if (eds_key_load(o->key, o->allow_unsafe_key ? EDS_KEY_ALLOW_UNSAFE :
+	    0, &key, err) == -1)
+		goto done;
+	snprintf(run->key_id, sizeof run->key_id, "%s", key.id);
+	dom = eds_domain_new(&key, p->domain, err);
+	eds_key_wipe(&key);
+	if (dom == NULL)
+		goto done;
+	eds_consent_rules_release(&rules);
+	if (consent_rules(o, p, &rules, err) == -1)
+		goto done;
+	if (o->nshards > 1 && o->at == NULL && p->consent_at == NULL) {
+		eds_error_set(err, EDS_EX_USAGE, "a sharded export needs a "
+		    "fixed consent date: set consent: at: in the project or "
+		    "pass --at, the same for every shard");
+		goto done;
+	}
+	regdir = o->registry != NULL ? o->registry : p->registry;
+	if (regdir == NULL) {
+		eds_error_set(err, EDS_EX_USAGE, "no consent registry: pass "
+		    "--registry DIR or set consent: registry: in the project");
+		goto done;
+	}
+	if ((reg = eds_registry_open(regdir, 0, err)) == NULL)
+		goto done;
+	/* Fix the as-of time once, so every dataset uses the same. */
+	if ((probe = eds_consent_filter_new(reg, &rules, err)) == NULL)
+		goto done;
+	eds_consent_time_format(eds_consent_filter_at(probe), at);
+	if (rules.at == NULL || strcmp(rules.at, at) != 0) {
+		free(rules.at);
+		rules.at = xstrdup(at);
+	}
+
+	if (mkdir(o->output, 0700) == -1) {
+		eds_error_errno(err, EDS_EX_CANTCREAT, errno,
+		    "cannot create '%s'", o->output);
+		goto done;
+	}
+	made = 1;
+	leaks = eds_leakset_new();
+	acc = xcalloc(p->ndatasets, sizeof *acc);
+	for (i = 0; i < p->ndatasets; i++)
+		if (shard_dataset(o, p, i, o->shard, o->nshards, reg, &rules,
+		    dom, leaks, o->output, &acc[i], err) == -1)
+			goto done;
+	path = xasprintf("%s/identifiers.bin", o->output);
+	if (eds_leakset_save(leaks, path, err) == -1 ||
+	    write_partial_json(o->output, p, run->key_id, at, o->shard,
+	    o->nshards, acc, err) == -1)
+		goto done;
+	rc = 0;
+done:
+	if (rc == -1 && made)
+		remove_tree(o->output);	/* no half partial is left behind */
+	if (acc != NULL) {
+		account_run(run, p, acc);
+		for (i = 0; i < p->ndatasets; i++)
+			account_release(&acc[i]);
+		free(acc);
+	}
+	free(path);
+	eds_leakset_free(leaks);
+	eds_consent_filter_free(probe);
+	eds_registry_close(reg);
+	eds_consent_rules_release(&rules);
+	eds_domain_free(dom);
+	eds_key_wipe(&key);
+	eds_project_free(p);
+	return rc;
+}
+
+/* --- the merge ------------------------------------------------------------ */
+
+struct part {
+	char *dir;
+	unsigned shard;
+	struct eds_jnode *json;
+};
+
+static const struct eds_jnode *
+jget(const struct eds_jnode *o, const char *key, enum eds_jtype t)
+{
+	const struct eds_jnode *v = eds_json_get(o, key);
+
+	return v != NULL && v->type == t ? v : NULL;
+}
+
+static int
+load_part(const char *dir, const struct eds_project *p, struct part *pt,
+    struct eds_error *err)
+{
+	const struct eds_jnode *v;
+	char *path = xasprintf("%s/partial.json", dir), *text, why[128];
+	size_t len;
+	struct stat st;
+
+	memset(pt, 0, sizeof *pt);
+	pt->dir = xstrdup(dir);
+	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		free(path);
+		return eds_error_at(err, EDS_EX_NOINPUT, dir, 0, 0,
+		    "no such partial directory: its shard did not run");
+	}
+	if (eds_read_small_file(path, 64 * 1024 * 1024, &text, &len,
+	    err) == -1) {
+		free(path);
+		return eds_error_at(err, EDS_EX_NOINPUT, dir, 0, 0,
+		    "not a finished partial (no partial.json): its shard "
+		    "failed or is still running");
+	}
+	pt->json = eds_json_parse(text, len, why, sizeof why);
+	free(text);
+	if (pt->json == NULL || (v = jget(pt->json, "format", EDS_JSTR)) ==
+	    NULL || strcmp(v->str, PARTIAL_FORMAT) != 0) {
+		eds_error_at(err, EDS_EX_DATAERR, path, 0, 0,
+		    "not an eds-export partial (%s)", pt->json == NULL ? why :
+		    "unknown format");
+		free(path);
+		return -1;
+	}
+	free(path);
+	if ((v = jget(pt->json, "project", EDS_JSTR)) == NULL ||
+	    strcmp(v->str, p->id) != 0)
+		return eds_error_at(err, EDS_EX_DATAERR, dir, 0, 0,
+		    "partial of another project");
+	if ((v = jget(pt->json, "spec_sha256", EDS_JSTR)) == NULL ||
+	    strcmp(v->str, p->sha256) != 0)
+		return eds_error_at(err, EDS_EX_DATAERR, dir, 0, 0,
+		    "partial made from another version of '%s'", p->path);
+	if ((v = jget(pt->json, "shard", EDS_JNUM)) == NULL)
+		return eds_error_at(err, EDS_EX_DATAERR, dir, 0, 0,
+		    "partial.json has no shard number");
+	pt->shard = (unsigned)strtoul(v->str, NULL, 10);
+	if ((v = jget(pt->json, "datasets", EDS_JARR)) == NULL ||
+	    v->n != p->ndatasets)
+		return eds_error_at(err, EDS_EX_DATAERR, dir, 0, 0,
+		    "partial.json does not list the project's datasets");
+	return 0;
+}
+
+static void
+part_release(struct part *pt)
+{
+	free(pt->dir);
+	eds_json_free(pt->json);
+}
+
+static int
+by_shard(const void *a, const void *b)
+{
+	const struct part *x = a, *y = b;
+
+	return x->shard < y->shard ? -1 : x->shard > y->shard;
+}
+
+/* The same string member in every part, or an error naming the first odd one. */
+static int
+same_member(const struct part *pts, size_t n, const char *key,
+    const char **out, struct eds_error *err)
+{
+	const struct eds_jnode *v0 = jget(pts[0].json, key, EDS_JSTR), *v;
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		v = jget(pts[i].json, key, EDS_JSTR);
+		if (v0 == NULL || v == NULL || strcmp(v->str, v0->str) != 0)
+			return eds_error_at(err, EDS_EX_DATAERR, pts[i].dir, 0,
+			    0, "shard %u differs from shard %u in %s: the "
+			    "shards were not run with the same settings",
+			    pts[i].shard, pts[0].shard, key);
+	}
+	*out = v0 != NULL ? v0->str : "";
+	return 0;
+}
+
+/* Sum a part's dataset i into acc. */
+static void
+sum_part(const struct part *pt, size_t i, struct ds_account *acc)
+{
+	const struct eds_jnode *d = jget(pt->json, "datasets",
+	    EDS_JARR)->items[i], *v, *f;
+	size_t j;
+
+	if ((v = jget(d, "rows_in", EDS_JNUM)) != NULL)
+		acc->rows_in += strtoull(v->str, NULL, 10);
+	if ((v = jget(d, "excluded", EDS_JOBJ)) != NULL)
+		for (j = 0; j < v->n; j++)
+			if (v->items[j]->type == EDS_JNUM)
+				counts_add(&acc->excluded, v->keys[j],
+				    strtoull(v->items[j]->str, NULL, 10));
+	if ((v = jget(d, "inputs", EDS_JARR)) != NULL)
+		for (j = 0; j < v->n; j++) {
+			const struct eds_jnode *path, *sha;
+
+			f = v->items[j];
+			path = jget(f, "path", EDS_JSTR);
+			sha = jget(f, "sha256", EDS_JSTR);
+			if (path == NULL || sha == NULL)
+				continue;
+			account_input(acc, path->str, sha->str,
+			    jget(f, "bytes", EDS_JNUM) != NULL ? strtoull(
+			    jget(f, "bytes", EDS_JNUM)->str, NULL, 10) : 0);
+		}
+}
+
+struct merge_ds {
+	struct eds_output *out;
+	struct eds_pipeline pl;		/* the k-anonymity stage, if any */
+	struct eds_header header;
+	uint64_t rows;
+	int have_header;
+	const char *file;		/* current partial file */
+};
+
+static int
+headers_equal(const struct eds_header *h, const struct eds_record *r)
+{
+	size_t i;
+
+	if (h->n != r->n)
+		return 0;
+	for (i = 0; i < r->n; i++)
+		if (strcmp(h->names[i], r->f[i].s) != 0)
+			return 0;
+	return 1;
+}
+
+static int
+merge_row(void *ctx, struct eds_record *r, struct eds_error *err)
+{
+	struct merge_ds *m = ctx;
+	size_t i;
+	int v;
+
+	if (r->reason != NULL)
+		return eds_error_at(err, EDS_EX_DATAERR, r->file, r->line, 0,
+		    "damaged partial data file: %s", r->detail);
+	if (r->index == 0) {
+		if (m->have_header) {
+			if (!headers_equal(&m->header, r))
+				return eds_error_at(err, EDS_EX_DATAERR,
+				    r->file, r->line, 0, "the shards' data "
+				    "files do not have the same columns");
+			return 0;
+		}
+		for (i = 0; i < r->n; i++)
+			eds_header_add(&m->header, r->f[i].s);
+		m->have_header = 1;
+		if (eds_pipeline_start(&m->pl, &m->header, err) == -1)
+			return -1;
+		return eds_csv_write_header(m->out,
+		    eds_pipeline_header(&m->pl), err);
+	}
+	if ((v = eds_pipeline_push(&m->pl, r, NULL, err)) == -1)
+		return -1;
+	m->rows++;
+	return eds_csv_write_fields(m->out, r->f, r->n, err);
+}
+
+/* Concatenate the dataset's partial files into out, through the stages. */
+static int
+merge_files(struct merge_ds *m, struct part *pts, size_t n, const char *name,
+    struct eds_error *err)
+{
+	struct eds_csv_reader *r;
+	struct eds_input *in;
+	char *path;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		path = xasprintf("%s/%s.csv", pts[i].dir, name);
+		if ((in = eds_input_open(path, err)) == NULL) {
+			free(path);
+			return -1;
+		}
+		r = eds_csv_reader_new(in, NULL);
+		rc = eds_csv_reader_run(r, merge_row, m, err);
+		if (rc == 0 && !m->have_header)
+			rc = eds_error_at(err, EDS_EX_DATAERR, path, 0, 0,
+			    "empty partial data file");
+		eds_csv_reader_free(r);
+		eds_input_close(in);
+		free(path);
+	}
+	return rc;
+}
+
+static const char *
+transformation(const struct eds_policy_col *pc, char *detail, size_t dlen)
+{
+	static const char *const gens[] = { "generalise:year",
+	    "generalise:month", "generalise:age", "generalise:departement",
+	    "generalise:bins" };
+
+	detail[0] = '\0';
+	if (pc == NULL)
+		return "keep";
+	switch (pc->action) {
+	case EDS_ACT_PSEUDONYMISE:
+		snprintf(detail, dlen, "HMAC-SHA256 eds-pseudo v1, namespace "
+		    "%s, %d hex%s%s", pc->ns, pc->length,
+		    pc->prefix != NULL && *pc->prefix ? ", prefix " : "",
+		    pc->prefix != NULL ? pc->prefix : "");
+		return "pseudonym";
+	case EDS_ACT_SHIFT:
+		snprintf(detail, dlen, "shifted by the patient's offset");
+		return "date-shift";
+	case EDS_ACT_GENERALISE:
+		if (pc->gen == EDS_GEN_AGE)
+			snprintf(detail, dlen, "age in years at %s%s%d%s",
+			    pc->at != NULL ? pc->at : "the event",
+			    pc->top > 0 ? ", top-coded " : "",
+			    pc->top, pc->top > 0 ? "+" : "");
+		return gens[pc->gen];
+	case EDS_ACT_UID:
+		snprintf(detail, dlen, "DICOM UID 2.25. from HMAC-SHA256");
+		return "uid";
+	case EDS_ACT_SCRUB:
+		snprintf(detail, dlen, "free text scrubbed of identifiers");
+		return "scrub";
+	case EDS_ACT_DROP:
+		return "drop";
+	default:
+		return "keep";
+	}
+}
+
+/* The policy rule producing output column name, or NULL. */
+static const struct eds_policy_col *
+rule_for(const struct eds_policy *pol, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < pol->ncols; i++) {
+		const struct eds_policy_col *c = &pol->cols[i];
+
+		if (strcmp(c->rename != NULL ? c->rename : c->name, name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+struct dict {
+	struct eds_dict_column *cols;
+	size_t n;
+	char **strings;		/* owned */
+	size_t nstrings;
+};
+
+static const char *
+dict_keep(struct dict *d, const char *s)
+{
+	d->strings = xreallocarray(d->strings, d->nstrings + 1,
+	    sizeof *d->strings);
+	return d->strings[d->nstrings++] = xstrdup(s);
+}
+
+static int
+dict_dataset(struct dict *dict, const struct eds_dataset_spec *ds,
+    const struct eds_header *h, struct eds_error *err)
+{
+	struct eds_schema *schema;
+	struct eds_policy *pol;
+	char detail[256];
+	size_t i;
+
+	if ((schema = eds_schema_load(ds->schema, err)) == NULL)
+		return -1;
+	if ((pol = eds_policy_load(ds->policy, err)) == NULL) {
+		eds_schema_free(schema);
+		return -1;
+	}
+	for (i = 0; i < h->n; i++) {
+		const struct eds_policy_col *pc = rule_for(pol, h->names[i]);
+		long sc = eds_schema_find(schema, pc != NULL ? pc->name :
+		    h->names[i]);
+		struct eds_dict_column *c;
+		const char *t;
+
+		dict->cols = xreallocarray(dict->cols, dict->n + 1,
+		    sizeof *dict->cols);
+		c = &dict->cols[dict->n++];
+		c->dataset = ds->name;
+		c->column = dict_keep(dict, h->names[i]);
+		c->type = sc >= 0 ? eds_ctype_name(schema->cols[sc].type) :
+		    "text";
+		c->role = sc >= 0 ? eds_role_name(schema->cols[sc].role) :
+		    "clinical";
+		t = transformation(pc, detail, sizeof detail);
+		c->transformation = dict_keep(dict, t);
+		c->detail = dict_keep(dict, detail);
+		if (pc != NULL && pc->action == EDS_ACT_GENERALISE)
+			c->type = "text";
+		if (pc != NULL && pc->action == EDS_ACT_PSEUDONYMISE)
+			c->type = "id";
+	}
+	eds_policy_free(pol);
+	eds_schema_free(schema);
+	return 0;
+}
+
+static void
+dict_release(struct dict *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nstrings; i++)
+		free(d->strings[i]);
+	free(d->strings);
+	free(d->cols);
+}
+
+/* Name a leak: payload file, line, column, and the input column it copies. */
+static int
+leak_error(const struct eds_project *p, const char *file,
+    const struct eds_leak *lk, const struct eds_header *h,
+    struct eds_error *err)
+{
+	int ds = lk->tag >> 16, col = lk->tag & 0xFFFF;
+	struct eds_schema *s = NULL;
+	struct eds_error e2;
+	const char *cname = "?", *role = "identifying";
+
+	if (ds >= 0 && (size_t)ds < p->ndatasets &&
+	    (s = eds_schema_load(p->datasets[ds].schema, &e2)) != NULL &&
+	    (size_t)col < s->ncols) {
+		cname = s->cols[col].name;
+		role = eds_role_name(s->cols[col].role);
+	}
+	eds_error_at(err, EDS_EX_DATAERR, file, lk->line, 0,
+	    "identifier leak: %s%s%s holds a value of input column '%s' "
+	    "(%s) of dataset '%s'; the bundle is refused",
+	    h != NULL ? "column '" : "the file", h != NULL && lk->field <
+	    h->n ? h->names[lk->field] : "", h != NULL ? "'" : "", cname,
+	    role, ds >= 0 && (size_t)ds < p->ndatasets ?
+	    p->datasets[ds].name : "?");
+	eds_schema_free(s);
+	return -1;
+}
+
+static int
+exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* Remove a directory tree we made (a partial; the bag, once archived). */
+static int
+remove_tree(const char *path)
+{
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int
+eds_export_merge(const struct eds_export_options *o, char *const *dirs,
+    size_t ndirs, struct eds_run *run, struct eds_error *err)
+{
+	struct eds_project *p = NULL;
+	struct part *pts = NULL;
+	struct ds_account *acc = NULL;
+	struct eds_kanon **kn = NULL;
+	struct eds_kanon_summary *before = NULL, *after = NULL;
+	struct eds_prov_kanon *pk = NULL;
+	struct eds_prov_dataset *pd = NULL;
+	struct eds_prov_input *pin = NULL;
+	struct eds_prov_count **pc = NULL;
+	struct eds_header *headers = NULL;
+	struct eds_cms_signer *signer = NULL;
+	struct eds_leakset *leaks = NULL;
+	struct eds_bag *bag = NULL;
+	struct eds_bag_options bo;
+	struct eds_provenance prov;
+	struct dict dict = { NULL, 0, NULL, 0 };
+	struct eds_key key;
+	struct eds_buf scopes = EDS_BUF_INIT;
+	const char *key_id = "", *at = "", *bundle_sha;
+	char *path = NULL, *archive = NULL, *sealed = NULL, **files = NULL;
+	char sha[EDS_SHA256_HEX];
+	uint64_t bytes, suppressed, kept;
+	size_t i, j, nin = 0;
+	int rc = -1;
+
+	memset(&key, 0, sizeof key);
+	if (ndirs == 0)
+		return eds_error_set(err, EDS_EX_USAGE, "no partial to merge");
+	if ((p = eds_project_load(o->project, err)) == NULL)
+		goto done;
+	snprintf(run->config_sha256, sizeof run->config_sha256, "%s",
+	    p->sha256);
+	project_extra(run, p);
+
+	/* The partials: all of one run, every shard exactly once. */
+	pts = xcalloc(ndirs, sizeof *pts);
+	for (i = 0; i < ndirs; i++)
+		if (load_part(dirs[i], p, &pts[i], err) == -1) {
+			ndirs = i + 1;
+			goto done;
+		}
+	qsort(pts, ndirs, sizeof *pts, by_shard);
+	for (i = 0; i < ndirs; i++) {
+		const struct eds_jnode *ns = jget(pts[i].json, "nshards",
+		    EDS_JNUM);
+
+		if (ns == NULL || strtoul(ns->str, NULL, 10) != ndirs) {
+			eds_error_at(err, EDS_EX_NOINPUT, pts[i].dir, 0, 0,
+			    "this partial is shard %u of %s, but %zu partials "
+			    "were given: a shard is missing or extra",
+			    pts[i].shard, ns != NULL ? ns->str : "?", ndirs);
+			goto done;
+		}
+		if (pts[i].shard != i + 1) {
+			eds_error_set(err, EDS_EX_NOINPUT, "shard %zu of %zu "
+			    "is missing (or given twice)", i + 1, ndirs);
+			goto done;
+		}
+	}
+	if (same_member(pts, ndirs, "key_id", &key_id, err) == -1 ||
+	    same_member(pts, ndirs, "consent_at", &at, err) == -1)
+		goto done;
+	snprintf(run->key_id, sizeof run->key_id, "%s", key_id);
+	if (o->key != NULL) {
+		if (eds_key_load(o->key, o->allow_unsafe_key ?
+		    EDS_KEY_ALLOW_UNSAFE : 0, &key, err) == -1)
+			goto done;
+		if (strcmp(key.id, key_id) != 0) {
+			eds_error_set(err, EDS_EX_DATAERR, "the partials were "
+			    "made with key %s, not with '%s' (key %s)", key_id,
+			    o->key, key.id);
+			goto done;
+		}
+		eds_key_wipe(&key);
+	}
+	acc = xcalloc(p->ndatasets, sizeof *acc);
+	for (i = 0; i < p->ndatasets; i++)
+		for (j = 0; j < ndirs; j++)
+			sum_part(&pts[j], i, &acc[i]);
+
+	/* Nothing is overwritten unless asked. */
+	archive = xasprintf("%s.tar.gz", o->output);
+	sealed = xasprintf("%s.tar.gz.p7m", o->output);
+	if (!o->force) {
+		const char *t = exists(o->output) ? o->output :
+		    (o->archive || o->nencrypt > 0) && exists(archive) ?
+		    archive : o->nencrypt > 0 && exists(sealed) ? sealed : NULL;
+
+		if (t != NULL) {
+			eds_error_set(err, EDS_EX_CANTCREAT, "'%s' already "
+			    "exists (use --force to replace it)", t);
+			goto done;
+		}
+	}
+	if (o->sign_key != NULL && (signer = eds_cms_signer_load(o->sign_key,
+	    o->sign_cert, o->allow_unsafe_key, err)) == NULL)
+		goto done;
+	eds_bag_options_init(&bo);
+	bo.source_organization = p->organization;
+	bo.external_identifier = p->id;
+	bo.external_description = p->title;
+	bo.bagging_date = o->bagging_date;
+	bo.flags = o->force ? EDS_BAG_FORCE : 0;
+	bo.signer = signer;
+	if ((bag = eds_bag_create(o->output, &bo, err)) == NULL)
+		goto done;
+	for (i = 0; i < p->nrequire; i++)
+		eds_buf_addf(&scopes, "%s%s", i ? "," : "", p->require[i]);
+	if (eds_bag_info_add(bag, EDS_BAG_APPROVAL_BODY, p->approval_body,
+	    err) == -1 ||
+	    eds_bag_info_add(bag, EDS_BAG_APPROVAL_REF, p->approval_reference,
+	    err) == -1 ||
+	    eds_bag_info_add(bag, EDS_BAG_APPROVAL_DATE, p->approval_date,
+	    err) == -1 ||
+	    eds_bag_info_add(bag, EDS_BAG_CONSENT_REGIME, p->opt_out ?
+	    "opt-out" : "opt-in", err) == -1 ||
+	    eds_bag_info_add(bag, EDS_BAG_CONSENT_SCOPES, scopes.p, err) == -1 ||
+	    eds_bag_info_add(bag, EDS_BAG_CONSENT_AS_OF, at, err) == -1 ||
+	    eds_bag_info_add(bag, EDS_BAG_KEY_ID, key_id, err) == -1)
+		goto done;
+
+	/* Each dataset: concatenate, count classes, suppress or refuse. */
+	kn = xcalloc(p->ndatasets, sizeof *kn);
+	before = xcalloc(p->ndatasets, sizeof *before);
+	after = xcalloc(p->ndatasets, sizeof *after);
+	headers = xcalloc(p->ndatasets, sizeof *headers);
+	files = xcalloc(p->ndatasets, sizeof *files);
+	for (i = 0; i < p->ndatasets; i++) {
+		const struct eds_dataset_spec *d = &p->datasets[i];
+		struct merge_ds m;
+		struct eds_stage st;
+		const char *work = NULL;
+		int suppress = d->k > 0 && d->kanon_action == EDS_KANON_SUPPRESS;
+
+		memset(&m, 0, sizeof m);
+		eds_pipeline_init(&m.pl);
+		eds_header_init(&m.header);
+		files[i] = xasprintf("%s.csv%s", d->name, p->gzip ? ".gz" : "");
+		if (d->k > 0) {
+			kn[i] = eds_kanon_new((const char *const *)d->quasi,
+			    d->nquasi, 0);
+			eds_kanon_stage(kn[i], &st);
+			eds_pipeline_add(&m.pl, &st);
+		}
+		if (suppress) {
+			if ((work = eds_bag_work_path(bag, files[i], err)) ==
+			    NULL)
+				goto merge_fail;
+			work = path = xstrdup(work);
+			m.out = eds_output_open(work, EDS_OUT_PRIVATE, err);
+		} else
+			m.out = eds_bag_payload_open(bag, files[i], p->gzip ?
+			    EDS_OUT_GZIP : 0, err);
+		if (m.out == NULL)
+			goto merge_fail;
+		if (merge_files(&m, pts, ndirs, d->name, err) == -1) {
+			if (err->status == EDS_EX_CONFIG)
+				snprintf(err->file, sizeof err->file, "%s",
+				    p->path);
+			goto merge_fail;
+		}
+		acc[i].rows_out = m.rows;
+		eds_header_copy(&headers[i], eds_pipeline_header(&m.pl));
+		if (kn[i] != NULL)
+			eds_kanon_summarise(kn[i], (uint64_t)d->k, 0,
+			    &before[i]);
+		if (kn[i] != NULL && !suppress && before[i].classes_below_k > 0) {
+			eds_error_at(err, EDS_EX_DATAERR, p->path, 0, 0,
+			    "dataset '%s' is not %ld-anonymous: %llu of its "
+			    "%llu classes (%llu rows) are smaller; the bundle "
+			    "is refused (generalise the quasi-identifiers "
+			    "more, or use action: suppress)", d->name, d->k,
+			    (unsigned long long)before[i].classes_below_k,
+			    (unsigned long long)before[i].classes,
+			    (unsigned long long)before[i].rows_below_k);
+			goto merge_fail;
+		}
+		if (!suppress) {
+			rc = eds_bag_payload_commit(bag, m.out, err);
+			m.out = NULL;
+			if (rc == -1)
+				goto merge_fail;
+			rc = -1;
+		} else {
+			rc = eds_output_commit(m.out, err);
+			m.out = NULL;
+			if (rc == -1)
+				goto merge_fail;
+			rc = -1;
+			if ((m.out = eds_bag_payload_open(bag, files[i],
+			    p->gzip ? EDS_OUT_GZIP : 0, err)) == NULL)
+				goto merge_fail;
+			if (eds_kanon_filter(kn[i], (uint64_t)d->k, path, m.out,
+			    &kept, &suppressed, err) == -1)
+				goto merge_fail;
+			rc = eds_bag_payload_commit(bag, m.out, err);
+			m.out = NULL;
+			if (rc == -1)
+				goto merge_fail;
+			rc = -1;
+			unlink(path);
+			counts_add(&acc[i].excluded, "k-anonymity", suppressed);
+			acc[i].rows_out = kept;
+			eds_kanon_summarise(kn[i], (uint64_t)d->k,
+			    EDS_KANON_KEPT, &after[i]);
+		}
+		free(path);
+		path = NULL;
+		eds_header_release(&m.header);
+		eds_pipeline_release(&m.pl);
+		continue;
+merge_fail:
+		if (m.out != NULL) {
+			if (suppress && work != NULL)
+				eds_output_abort(m.out);
+			else
+				eds_bag_payload_abort(bag, m.out);
+		}
+		eds_header_release(&m.header);
+		eds_pipeline_release(&m.pl);
+		goto done;
+	}
+
+	/* dictionary.csv */
+	for (i = 0; i < p->ndatasets; i++)
+		if (dict_dataset(&dict, &p->datasets[i], &headers[i],
+		    err) == -1)
+			goto done;
+	if (eds_bag_write_dictionary(bag, dict.cols, dict.n, err) == -1)
+		goto done;
+
+	/* provenance.json */
+	memset(&prov, 0, sizeof prov);
+	prov.project = p->id;
+	prov.title = p->title;
+	prov.approval_body = p->approval_body;
+	prov.approval_reference = p->approval_reference;
+	prov.approval_date = p->approval_date;
+	prov.consent_regime = p->opt_out ? "opt-out" : "opt-in";
+	prov.consent_scopes = (const char *const *)p->require;
+	prov.nscopes = p->nrequire;
+	prov.consent_as_of = at;
+	prov.period_start = p->period_from;
+	prov.period_end = p->period_to;
+	prov.bagging_date = o->bagging_date;
+	prov.key_id = key_id;
+	prov.config_sha256 = p->sha256;
+	for (i = 0; i < p->ndatasets; i++)
+		nin += acc[i].ninputs;
+	pin = xcalloc(nin + 1, sizeof *pin);
+	for (i = 0, nin = 0; i < p->ndatasets; i++)
+		for (j = 0; j < acc[i].ninputs; j++, nin++) {
+			pin[nin].dataset = p->datasets[i].name;
+			pin[nin].path = acc[i].inputs[j].path;
+			pin[nin].sha256 = acc[i].inputs[j].sha256;
+			pin[nin].bytes = acc[i].inputs[j].bytes;
+		}
+	prov.inputs = pin;
+	prov.ninputs = nin;
+	pd = xcalloc(p->ndatasets, sizeof *pd);
+	pk = xcalloc(p->ndatasets, sizeof *pk);
+	pc = xcalloc(p->ndatasets, sizeof *pc);
+	for (i = 0; i < p->ndatasets; i++) {
+		const struct eds_dataset_spec *d = &p->datasets[i];
+
+		pd[i].name = d->name;
+		pd[i].file = dict_keep(&dict, files[i]);
+		pd[i].rows_in = acc[i].rows_in;
+		pd[i].rows_out = acc[i].rows_out;
+		pc[i] = xcalloc(acc[i].excluded.n + 1, sizeof *pc[i]);
+		for (j = 0; j < acc[i].excluded.n; j++) {
+			pc[i][j].name = acc[i].excluded.c[j].name;
+			pc[i][j].value = acc[i].excluded.c[j].v;
+		}
+		pd[i].excluded = pc[i];
+		pd[i].nexcluded = acc[i].excluded.n;
+		if (kn[i] != NULL) {
+			pk[i].quasi_identifiers = (const char *const *)d->quasi;
+			pk[i].nqi = d->nquasi;
+			pk[i].k = (uint64_t)d->k;
+			pk[i].action = d->kanon_action == EDS_KANON_SUPPRESS ?
+			    "suppress" : "refuse";
+			pk[i].before = before[i];
+			pk[i].suppressed = d->kanon_action ==
+			    EDS_KANON_SUPPRESS;
+			pk[i].after = after[i];
+			pd[i].kanon = &pk[i];
+		}
+	}
+	prov.datasets = pd;
+	prov.ndatasets = p->ndatasets;
+	if (eds_bag_write_provenance(bag, &prov, err) == -1)
+		goto done;
+
+	/* The leak scan, over every payload file. */
+	leaks = eds_leakset_new();
+	for (i = 0; i < ndirs; i++) {
+		free(path);
+		path = xasprintf("%s/identifiers.bin", pts[i].dir);
+		if (eds_leakset_load(leaks, path, err) == -1)
+			goto done;
+	}
+	for (i = 0; i < p->ndatasets + 2; i++) {
+		const char *name = i < p->ndatasets ? files[i] :
+		    i == p->ndatasets ? "dictionary.csv" : "provenance.json";
+		struct eds_leak lk;
+		char *shown = xasprintf("data/%s", name);
+		int hit;
+
+		free(path);
+		path = xasprintf("%s/data/%s", eds_bag_tmpdir(bag), name);
+		if (i <= p->ndatasets)
+			hit = eds_leakset_scan_csv(leaks, path, &lk, err);
+		else {
+			char *text;
+			size_t len;
+
+			if (eds_read_small_file(path, 256 * 1024 * 1024, &text,
+			    &len, err) == -1) {
+				free(shown);
+				goto done;
+			}
+			hit = eds_leakset_scan_text(leaks, text, len, &lk);
+			free(text);
+		}
+		if (hit == 1)
+			leak_error(p, shown, &lk, i < p->ndatasets ?
+			    &headers[i] : NULL, err);
+		free(shown);
+		if (hit != 0)
+			goto done;
+	}
+	eds_run_set(run, "identifiers_checked", eds_leakset_count(leaks));
+
+	if (eds_bag_seal(bag, err) == -1)
+		goto done;
+	bundle_sha = eds_bag_fingerprint(bag);
+	eds_bag_oxum(bag, &bytes, &kept);
+	snprintf(sha, sizeof sha, "%s", bundle_sha);
+
+	if (o->archive || o->nencrypt > 0) {
+		struct eds_tm t;
+		const char *slash = strrchr(o->output, '/');
+		uint64_t mtime = 0;
+		char day[11];
+
+		if (o->bagging_date != NULL &&
+		    eds_date_parse_iso(o->bagging_date,
+		    strlen(o->bagging_date), &t) == 0)
+			mtime = (uint64_t)eds_tm_to_epoch(&t);
+		else {
+			time_t now = time(NULL);
+			struct tm tm;
+
+			gmtime_r(&now, &tm);
+			strftime(day, sizeof day, "%Y-%m-%d", &tm);
+			eds_date_parse_iso(day, 10, &t);
+			mtime = (uint64_t)eds_tm_to_epoch(&t);
+		}
+		if (o->force)
+			unlink(archive);
+		if (eds_tar_directory(o->output, slash != NULL ? slash + 1 :
+		    o->output, archive, mtime, EDS_OUT_EXCL, sha, &bytes,
+		    err) == -1)
+			goto done;
+		if (o->nencrypt > 0) {
+			if (o->force)
+				unlink(sealed);
+			if (eds_cms_encrypt_file(archive, sealed,
+			    o->encrypt_to, o->nencrypt, EDS_CMS_DER,
+			    EDS_OUT_EXCL, sha, &bytes, err) == -1)
+				goto done;
+			/* Only the encrypted archive leaves. */
+			if (unlink(archive) == -1) {
+				eds_error_errno(err, EDS_EX_IOERR, errno,
+				    "cannot remove '%s'", archive);
+				goto done;
+			}
+			eds_run_output(run, sealed, sha, bytes);
+		} else
+			eds_run_output(run, archive, sha, bytes);
+		if (remove_tree(o->output) == -1) {
+			eds_error_set(err, EDS_EX_IOERR, "cannot remove the "
+			    "bundle directory '%s' after archiving it",
+			    o->output);
+			goto done;
+		}
+	} else
+		eds_run_output(run, o->output, sha, bytes);
+	rc = 0;
+done:
+	if (acc != NULL) {
+		account_run(run, p, acc);
+		for (i = 0; i < p->ndatasets; i++)
+			account_release(&acc[i]);
+		free(acc);
+	}
+	for (i = 0; p != NULL && kn != NULL && i < p->ndatasets; i++) {
+		eds_kanon_free(kn[i]);
+		eds_kanon_summary_release(&before[i]);
+		eds_kanon_summary_release(&after[i]);
+		eds_header_release(&headers[i]);
+		free(files[i]);
+		free(pc != NULL ? pc[i] : NULL);
+	}
+	free(kn);
+	free(before);
+	free(after);
+	free(headers);
+	free(files);
+	free(pc);
+	free(pd);
+	free(pk);
+	free(pin);
+	dict_release(&dict);
+	eds_buf_release(&scopes);
+	eds_leakset_free(leaks);
+	eds_bag_free(bag);
+	eds_cms_signer_free(signer);
+	for (i = 0; pts != NULL && i < ndirs; i++)
+		part_release(&pts[i]);
+	free(pts);
+	free(path);
+	free(archive);
+	free(sealed);
+	eds_key_wipe(&key);
+	eds_project_free(p);
+	return rc;
+}
+
+/* --- the whole run ----------------------------------------------------- */
+
+int
+eds_export(const struct eds_export_options *o, struct eds_run *run,
+    struct eds_error *err)
+{
+	struct eds_export_options so = *o;
+	struct eds_run shard_run;
+	const char *slash = strrchr(o->output, '/');
+	char *tmp, *dirs[1];
+	int rc;
+
+	/* The partial lives next to the bundle, hidden, removed at the end. */
+	tmp = slash != NULL ? xasprintf("%.*s/.%s.part-XXXXXX",
+	    (int)(slash - o->output), o->output, slash + 1) :
+	    xasprintf(".%s.part-XXXXXX", o->output);
+	if (mkdtemp(tmp) == NULL) {
+		eds_error_errno(err, EDS_EX_CANTCREAT, errno,
+		    "cannot create a working directory next to '%s'",
+		    o->output);
+		free(tmp);
+		return -1;
+	}
+	rmdir(tmp);		/* the shard makes it */
+	so.output = tmp;
+	so.shard = so.nshards = 1;
+	eds_run_init(&shard_run, run->tool, "shard");
+	rc = eds_export_shard(&so, &shard_run, err);
+	eds_run_release(&shard_run);
+	if (rc == 0) {
+		dirs[0] = tmp;
+		so.output = o->output;
+		rc = eds_export_merge(&so, dirs, 1, run, err);
+	}
+	remove_tree(tmp);
+	free(tmp);
+	return rc;
+}

@@ -1,0 +1,472 @@
+/*
+ * leakscan.c: the identifier leak scan (see leakscan.h).  Text is folded
+ * to lower-case ASCII words (accents removed, œ and æ spelled out); a
+ * value or a run of words is hashed with 64-bit FNV-1a over its words
+ * joined by single spaces, so that "MARTIN-DUBOIS", "Martin Dubois" and
+ * "martin  dubois" are the same.  The table is open addressing with linear
+ * probing, at most half full.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvread.h"
+#include "input.h"
+#include "leakscan.h"
+#include "output.h"
+#include "xmalloc.h"
+
+#define MIN_LEN 4		/* folded characters */
+#define MIN_DIGIT_LEN 5		/* for a one-word value matched in text */
+#define MAX_WORDS 6		/* longest run of words looked for */
+#define MAX_TOKENS 4096		/* words looked at per field */
+
+enum { K_EXACT = 1, K_WORDS = 2 };
+
+struct tok {
+	size_t off, len;
+	int digit;
+};
+
+struct slot {
+	uint64_t h;		/* 0: empty */
+	int32_t tag;
+	uint32_t kinds;
+};
+
+struct eds_leakset {
+	struct slot *t;
+	size_t cap;		/* power of two */
+	size_t n;
+	struct eds_buf fold;	/* scratch */
+	struct tok *toks;	/* scratch, MAX_TOKENS */
+};
+
+#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
+#define FNV_PRIME UINT64_C(0x100000001b3)
+
+static uint64_t
+fnv(uint64_t h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+struct eds_leakset *
+eds_leakset_new(void)
+{
+	struct eds_leakset *l = xcalloc(1, sizeof *l);
+
+	l->cap = 1024;
+	l->t = xcalloc(l->cap, sizeof *l->t);
+	l->toks = xcalloc(MAX_TOKENS, sizeof *l->toks);
+	return l;
+}
+
+void
+eds_leakset_free(struct eds_leakset *l)
+{
+	if (l == NULL)
+		return;
+	free(l->t);
+	free(l->toks);
+	eds_buf_release(&l->fold);
+	free(l);
+}
+
+size_t
+eds_leakset_count(const struct eds_leakset *l)
+{
+	return l->n;
+}
+
+size_t
+eds_leakset_bytes(const struct eds_leakset *l)
+{
+	return l->cap * sizeof *l->t;
+}
+
+static void insert(struct eds_leakset *, uint64_t, int, unsigned);
+
+static void
+grow(struct eds_leakset *l)
+{
+	struct slot *old = l->t;
+	size_t i, oldcap = l->cap;
+
+	l->cap *= 2;
+	l->t = xcalloc(l->cap, sizeof *l->t);
+	l->n = 0;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].h != 0)
+			insert(l, old[i].h, old[i].tag, old[i].kinds);
+	free(old);
+}
+
+static void
+insert(struct eds_leakset *l, uint64_t h, int tag, unsigned kinds)
+{
+	size_t i;
+
+	if (h == 0)
+		h = 1;
+	if (2 * (l->n + 1) > l->cap)
+		grow(l);
+	for (i = h & (l->cap - 1); l->t[i].h != 0; i = (i + 1) & (l->cap - 1))
+		if (l->t[i].h == h) {
+			l->t[i].kinds |= kinds;
+			return;
+		}
+	l->t[i].h = h;
+	l->t[i].tag = tag;
+	l->t[i].kinds = kinds;
+	l->n++;
+}
+
+static const struct slot *
+lookup(const struct eds_leakset *l, uint64_t h)
+{
+	size_t i;
+
+	if (h == 0)
+		h = 1;
+	for (i = h & (l->cap - 1); l->t[i].h != 0; i = (i + 1) & (l->cap - 1))
+		if (l->t[i].h == h)
+			return &l->t[i];
+	return NULL;
+}
+
+/* Latin-1 supplement U+00C0..U+00FF folded: a letter, two, or 0 (a separator). */
+static const char *const latin1[64] = {
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e",
+	"i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", NULL,
+	"o", "u", "u", "u", "u", "y", NULL, "ss",
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e",
+	"i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", NULL,
+	"o", "u", "u", "u", "u", "y", NULL, "y"
+};
+
+/*
+ * Fold s into b as words separated by single spaces; the words' positions
+ * in toks (at most max).  Returns the number of words.
+ */
+static size_t
+fold(const char *s, size_t len, struct eds_buf *b, struct tok *toks,
+    size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	size_t n = 0;
+	int in = 0;
+
+	eds_buf_reset(b);
+	eds_buf_grow(b, len + 1);
+	while (p < end) {
+		const char *add = NULL;
+		char one[2] = { 0, 0 };
+		size_t k = 1;
+
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) {
+			one[0] = (char)*p;
+			add = one;
+		} else if (*p >= 'A' && *p <= 'Z') {
+			one[0] = (char)(*p - 'A' + 'a');
+			add = one;
+		} else if (*p == 0xC3 && end - p >= 2 && p[1] >= 0x80 &&
+		    p[1] <= 0xBF) {
+			add = latin1[p[1] - 0x80];
+			k = 2;
+		} else if (*p == 0xC5 && end - p >= 2 &&
+		    (p[1] == 0x92 || p[1] == 0x93)) {
+			add = "oe";
+			k = 2;
+		} else if (*p == 0xC2) {
+			k = 2;		/* U+0080..U+00BF: NBSP, quotes, signs */
+		} else if (*p >= 0xC0) {
+			/* another letter of another script: keep its bytes */
+			k = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+			if ((size_t)(end - p) < k)
+				k = (size_t)(end - p);
+			if (!(*p == 0xE2))	/* U+2000.. punctuation */
+				add = "";
+		}
+		if (add == NULL) {		/* separator */
+			in = 0;
+			p += k;
+			continue;
+		}
+		if (!in) {
+			if (n == max)
+				break;
+			if (n > 0)
+				eds_buf_addch(b, ' ');
+			toks[n].off = b->len;
+			toks[n].len = 0;
+			toks[n].digit = 0;
+			n++;
+			in = 1;
+		}
+		if (*add == '\0')
+			eds_buf_add(b, p, k);
+		else
+			eds_buf_addstr(b, add);
+		toks[n - 1].len = b->len - toks[n - 1].off;
+		if (*p >= '0' && *p <= '9')
+			toks[n - 1].digit = 1;
+		p += k;
+	}
+	return n;
+}
+
+static void
+add_value(struct eds_leakset *l, const char *s, size_t len, int tag,
+    int words_ok)
+{
+	size_t n, i;
+	int digit = 0;
+	unsigned kinds = K_EXACT;
+
+	n = fold(s, len, &l->fold, l->toks, MAX_TOKENS);
+	if (n == 0 || l->fold.len < MIN_LEN)
+		return;
+	for (i = 0; i < n; i++)
+		digit |= l->toks[i].digit;
+	if (words_ok && n <= MAX_WORDS &&
+	    ((digit && l->fold.len >= MIN_DIGIT_LEN) || n >= 2))
+		kinds |= K_WORDS;
+	insert(l, fnv(FNV_OFFSET, l->fold.p, l->fold.len), tag, kinds);
+}
+
+void
+eds_leakset_add(struct eds_leakset *l, const char *s, size_t len, int tag)
+{
+	add_value(l, s, len, tag, 1);
+}
+
+void
+eds_leakset_add_row(struct eds_leakset *l, const struct eds_field *f,
+    const int *tags, const unsigned char *is_name, size_t n)
+{
+	struct eds_buf pair = EDS_BUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		if (tags[i] >= 0 && f[i].len > 0)
+			add_value(l, f[i].s, f[i].len, tags[i], 1);
+	/* Person names of the row, two by two, in both orders. */
+	for (i = 0; i < n; i++) {
+		if (tags[i] < 0 || !is_name[i] || f[i].len == 0)
+			continue;
+		for (j = 0; j < n; j++) {
+			if (j == i || tags[j] < 0 || !is_name[j] ||
+			    f[j].len == 0)
+				continue;
+			eds_buf_reset(&pair);
+			eds_buf_add(&pair, f[i].s, f[i].len);
+			eds_buf_addch(&pair, ' ');
+			eds_buf_add(&pair, f[j].s, f[j].len);
+			add_value(l, pair.p, pair.len, tags[i], 1);
+		}
+	}
+	eds_buf_release(&pair);
+}
+
+int
+eds_leakset_check(const struct eds_leakset *cl, const char *s, size_t len,
+    int *tag)
+{
+	struct eds_leakset *l = (struct eds_leakset *)cl;	/* scratch only */
+	struct tok *toks = l->toks;
+	const struct slot *hit;
+	size_t n, i, j;
+	uint64_t h;
+
+	if (len < MIN_LEN)
+		return 0;
+	n = fold(s, len, &l->fold, toks, MAX_TOKENS);
+	if (n == 0)
+		return 0;
+	/* The whole value (a field longer than MAX_TOKENS words is text). */
+	if (n < MAX_TOKENS && (hit = lookup(l, fnv(FNV_OFFSET, l->fold.p,
+	    l->fold.len))) != NULL) {
+		*tag = hit->tag;
+		return 1;
+	}
+	/* Runs of 1..MAX_WORDS words inside it. */
+	for (i = 0; i < n; i++) {
+		h = FNV_OFFSET;
+		for (j = i; j < n && j < i + MAX_WORDS; j++) {
+			if (j > i)
+				h = fnv(h, " ", 1);
+			h = fnv(h, l->fold.p + toks[j].off, toks[j].len);
+			if ((hit = lookup(l, h)) != NULL &&
+			    (hit->kinds & K_WORDS)) {
+				*tag = hit->tag;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+eds_leakset_scan_text(const struct eds_leakset *l, const char *s, size_t len,
+    struct eds_leak *leak)
+{
+	int tag;
+
+	if (!eds_leakset_check(l, s, len, &tag))
+		return 0;
+	leak->line = 0;
+	leak->field = 0;
+	leak->tag = tag;
+	return 1;
+}
+
+struct scan {
+	const struct eds_leakset *l;
+	struct eds_leak *leak;
+	int found;
+};
+
+static int
+scan_row(void *ctx, struct eds_record *r, struct eds_error *err)
+{
+	struct scan *sc = ctx;
+	size_t i;
+	int tag;
+
+	(void)err;
+	if (sc->found || r->reason != NULL)
+		return 0;
+	for (i = 0; i < r->n; i++)
+		if (eds_leakset_check(sc->l, r->f[i].s, r->f[i].len, &tag)) {
+			sc->found = 1;
+			sc->leak->line = r->line;
+			sc->leak->field = i;
+			sc->leak->tag = tag;
+			return 0;
+		}
+	return 0;
+}
+
+int
+eds_leakset_scan_csv(const struct eds_leakset *l, const char *path,
+    struct eds_leak *leak, struct eds_error *err)
+{
+	struct eds_input *in;
+	struct eds_csv_reader *r;
+	struct scan sc = { l, leak, 0 };
+	int rc;
+
+	if ((in = eds_input_open(path, err)) == NULL)
+		return -1;
+	r = eds_csv_reader_new(in, NULL);
+	rc = eds_csv_reader_run(r, scan_row, &sc, err);
+	eds_csv_reader_free(r);
+	eds_input_close(in);
+	if (rc == -1)
+		return -1;
+	return sc.found;
+}
+
+/* --- files: "EDSLEAK1", count, then (hash, tag, kinds) little-endian ---- */
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t
+get64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int
+eds_leakset_save(const struct eds_leakset *l, const char *path,
+    struct eds_error *err)
+{
+	struct eds_output *o;
+	unsigned char rec[16];
+	size_t i;
+
+	if ((o = eds_output_open(path, EDS_OUT_PRIVATE, err)) == NULL)
+		return -1;
+	put64(rec, UINT64_C(0x314b41454c534445));	/* "EDSLEAK1" */
+	put64(rec + 8, l->n);
+	if (eds_output_write(o, rec, 16, err) == -1)
+		goto fail;
+	for (i = 0; i < l->cap; i++) {
+		if (l->t[i].h == 0)
+			continue;
+		put64(rec, l->t[i].h);
+		put64(rec + 8, (uint64_t)(uint32_t)l->t[i].tag |
+		    (uint64_t)l->t[i].kinds << 32);
+		if (eds_output_write(o, rec, 16, err) == -1)
+			goto fail;
+	}
+	return eds_output_commit(o, err);
+fail:
+	eds_output_abort(o);
+	return -1;
+}
+
+int
+eds_leakset_load(struct eds_leakset *l, const char *path,
+    struct eds_error *err)
+{
+	struct eds_input *in;
+	unsigned char rec[16];
+	uint64_t n, i, v;
+	ssize_t got;
+	size_t have;
+
+	if ((in = eds_input_open(path, err)) == NULL)
+		return -1;
+	for (i = 0, n = 1; i <= n; i++) {
+		for (have = 0; have < 16; have += (size_t)got) {
+			got = eds_input_read(in, rec + have, 16 - have, err);
+			if (got <= 0) {
+				if (got == 0)
+					eds_error_at(err, EDS_EX_DATAERR, path,
+					    0, 0, "truncated identifier set");
+				eds_input_close(in);
+				return -1;
+			}
+		}
+		if (i == 0) {
+			if (get64(rec) != UINT64_C(0x314b41454c534445)) {
+				eds_input_close(in);
+				return eds_error_at(err, EDS_EX_DATAERR, path,
+				    0, 0, "not an identifier set");
+			}
+			n = get64(rec + 8);
+			if (n == 0)
+				break;
+			continue;
+		}
+		v = get64(rec + 8);
+		insert(l, get64(rec), (int)(int32_t)(uint32_t)v,
+		    (unsigned)(v >> 32));
+	}
+	eds_input_close(in);
+	return 0;
+}

@@ -1,0 +1,81 @@
+/*
+ * leakscan.h: the last check before a bundle is sealed (DESIGN section 6,
+ * eds-export(1)): no value of an identifying input column may appear in
+ * any payload file.  Values of the columns whose role is patient_id,
+ * stay_id or direct_identifier are collected while the inputs are read;
+ * then every field of every payload file is looked up:
+ *
+ * - a field whose whole value equals an identifying value is a leak
+ *   (an identifier column released by mistake, a name kept as is);
+ * - inside a field, a run of one to six words equal to an identifying
+ *   value that holds a digit (IPP, NDA, NIR, accession or phone numbers,
+ *   at least 5 characters) or several words (a full address), or to a
+ *   patient's first and last names together, is a leak.
+ *
+ * Single words that are only names ("Martin", "Claire") are not looked
+ * for inside text: they are ordinary words too, and finding them is the
+ * scrubber's job (eds-policy(5)).  Values shorter than 4 characters are
+ * ignored.  Comparison is case- and accent-insensitive on words (letters
+ * and digits; everything else separates words).
+ *
+ * The set holds 64-bit hashes, never the values: 16 bytes per distinct
+ * value, at most 32 bytes with the table's slack.  It grows with the
+ * number of distinct identifiers (patients, stays, examinations), not
+ * with rows.  A hit names the payload file and column and the input
+ * column it came from, never the value.
+ */
+#ifndef EDS_LEAKSCAN_H
+#define EDS_LEAKSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "eds.h"
+#include "record.h"
+
+struct eds_leakset;
+
+struct eds_leakset *eds_leakset_new(void);
+void eds_leakset_free(struct eds_leakset *);
+
+/*
+ * Add the identifying values of one row.  tag names the input column
+ * (the caller's numbering, resolved by the name callback of the scan);
+ * names marks the values that are person names (first and last names are
+ * paired).  Fields with tags < 0 are not identifying.
+ */
+void eds_leakset_add_row(struct eds_leakset *, const struct eds_field *f,
+    const int *tags, const unsigned char *is_name, size_t n);
+/* Add one value (for tests and callers with single values). */
+void eds_leakset_add(struct eds_leakset *, const char *s, size_t len,
+    int tag);
+size_t eds_leakset_count(const struct eds_leakset *);
+size_t eds_leakset_bytes(const struct eds_leakset *);
+
+/* Save to / merge from a file (for sharded runs); 73/74/65. */
+int eds_leakset_save(const struct eds_leakset *, const char *path,
+    struct eds_error *);
+int eds_leakset_load(struct eds_leakset *, const char *path,
+    struct eds_error *);
+
+/* A leak: where it is, and which input column it came from. */
+struct eds_leak {
+	unsigned long line;	/* line of the payload file */
+	size_t field;		/* 0-based field index */
+	int tag;		/* input column tag */
+};
+
+/*
+ * Look at every field of the CSV file path (gzip or not).  Returns 0 if
+ * clean, 1 with *leak set at the first hit, -1 on a read error.
+ */
+int eds_leakset_scan_csv(const struct eds_leakset *, const char *path,
+    struct eds_leak *, struct eds_error *);
+/* Look at a text buffer as one field (for provenance.json and the like). */
+int eds_leakset_scan_text(const struct eds_leakset *, const char *s,
+    size_t len, struct eds_leak *);
+/* 1 and the tag if the field leaks (whole value or words). */
+int eds_leakset_check(const struct eds_leakset *, const char *s, size_t len,
+    int *tag);
+
+#endif
