@@ -84,6 +84,18 @@ contains "$T/b3.shards/merge.status" "status=66"
 [ ! -e "$T/b3" ] || fail "a merge with a shard missing wrote the bundle"
 ok "the merge names a shard that left no status (66)"
 
+# Two runs on one state directory: the second is refused while the first
+# lives; a lock left by a process that is gone is taken over.
+mkdir "$T/b3.shards/lock"
+echo $$ >"$T/b3.shards/lock/pid"
+run 73 "$LOCAL" -P "$SPEC" -k "$KEY" -o "$T/b3" -n 3
+contains "$T/err" "'$T/b3.shards' is in use by process $$"
+sh -c 'echo $$' >"$T/b3.shards/lock/pid"
+run 0 "$LOCAL" -P "$SPEC" -k "$KEY" -o "$T/b3" -n 3
+same_bundle "$T/single" "$T/b3"
+[ ! -e "$T/b3.shards/lock" ] || fail "the lock was left behind"
+ok "a state directory in use is refused (73); a stale lock is taken over"
+
 # The state directory belongs to one run.
 run 64 "$LOCAL" -P "$SPEC" -k "$KEY" -o "$T/b3" -n 5
 contains "$T/err" "state directory '$T/b3.shards' belongs to another run (shards differ)"

@@ -16,6 +16,10 @@
 # sourced before sbatch, squeue or sinfo.  The system's own munge and Slurm
 # configuration, if any, are neither used nor touched.
 #
+# EDS_SLURM_SCHEDULER_PARAMETERS, when set, becomes the cluster's
+# SchedulerParameters (e.g. batch_sched_delay=0, for a shorter wait from
+# sbatch to a job's start than the default 3 s).
+#
 # Slurm's daemons run as root (SlurmUser=root): start needs root.  When
 # the packages are missing and this is root with apt-get, it installs them
 # (slurmctld slurmd slurm-client munge, without recommends; about 15 s)
@@ -190,6 +194,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 MpiDefault=none
 MailProg=/bin/true
+${EDS_SLURM_SCHEDULER_PARAMETERS:+SchedulerParameters=$EDS_SLURM_SCHEDULER_PARAMETERS}
 ReturnToService=2
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=eds Nodes=$host Default=YES MaxTime=INFINITE State=UP

@@ -10,6 +10,9 @@
 # test always run tests/slurm/export-wrapper, which runs EDS_TEST_EXPORT
 # and logs what ran (EDS_TEST_LOG) or fails a shard (EDS_TEST_FAIL_SHARD).
 
+# Jobs run in other directories: every path they get is absolute.
+top_srcdir=$(cd "$top_srcdir" && pwd)
+top_builddir=$(cd "$top_builddir" && pwd)
 EDS_TEST_EXPORT=${EDS_TEST_EXPORT:-$top_srcdir/tests/slurm/fake-eds-export}
 EDS_EXPORT=$top_srcdir/tests/slurm/export-wrapper
 export EDS_TEST_EXPORT EDS_EXPORT
