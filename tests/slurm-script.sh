@@ -46,8 +46,8 @@ run 0 "$SLURM_EXPORT" "$@" -p compute -t 1:00:00 -m 4G -A proj-014 -j 2 \
     --merge-time 0:30:00 --sbatch-arg --qos=long --dry-run
 cp "$T/out" "$T/dry"
 contains "$T/dry" "# shards to run: 1-4 of 4 (0 done)"
-contains "$T/dry" "ARRAY_JOB_ID=\$(sbatch --parsable --job-name=eds-shard --array=1-4%2 --time='1:00:00' --mem='4G' --partition='compute' --account='proj-014' --chdir='$S' '--qos=long' --output='$S/logs/shard-%a.out' '$S/shard.sh')"
-contains "$T/dry" "sbatch --parsable --job-name=eds-merge --dependency=afterok:\$ARRAY_JOB_ID --kill-on-invalid-dep=yes --time='0:30:00' --mem='4G' --partition='compute' --account='proj-014' --chdir='$S' '--qos=long' --output='$S/logs/merge.out' --open-mode=append '$S/merge.sh'"
+contains "$T/dry" "ARRAY_JOB_ID=\$(sbatch --parsable --job-name=eds-shard --array=1-4%2 --time='1:00:00' --mem='4G' --partition='compute' --account='proj-014' --chdir='$PWD' '--qos=long' --output='$S/logs/shard-%a.out' '$S/shard.sh')"
+contains "$T/dry" "sbatch --parsable --job-name=eds-merge --dependency=afterok:\$ARRAY_JOB_ID --kill-on-invalid-dep=yes --time='0:30:00' --mem='4G' --partition='compute' --account='proj-014' --chdir='$PWD' '--qos=long' --output='$S/logs/merge.out' --open-mode=append '$S/merge.sh'"
 contains "$T/dry" "sbatch --parsable --job-name=eds-merge-report --dependency=afternotok:\$ARRAY_JOB_ID --kill-on-invalid-dep=yes --time='0:30:00'"
 [ "$(wc -l <"$T/dry")" = 4 ] || fail "--dry-run printed more than the plan and 3 commands"
 [ ! -e "$S" ] || fail "--dry-run made the state directory"
@@ -69,7 +69,7 @@ contains "$T/err" "submitted shards 1-4 of 4 as job array 100 (0 done before), t
 printf 'array 100 1-4\nmerge 101\nreport 102\n' >"$T/want"
 same "$T/want" "$S/jobs"
 sed -n 1p "$T/slurm/sbatch.log" >"$T/l1"
-contains "$T/l1" "--array=1-4 --partition=compute --chdir=$S --output=$S/logs/shard-%a.out $S/shard.sh"
+contains "$T/l1" "--array=1-4 --partition=compute --chdir=$PWD --output=$S/logs/shard-%a.out $S/shard.sh"
 sed -n 2p "$T/slurm/sbatch.log" >"$T/l2"
 contains "$T/l2" "--dependency=afterok:100 --kill-on-invalid-dep=yes"
 sed -n 3p "$T/slurm/sbatch.log" >"$T/l3"
@@ -157,3 +157,20 @@ newcalls
 EDS_SLURM_POLL=0 run 69 "$SLURM_EXPORT" "$@" --wait
 contains "$T/err" "the jobs left the queue but the merge wrote no '$T/c.shards/merge.status'"
 ok "--wait gives up when the jobs are gone without a status"
+
+# Paths for the jobs are absolute: they run elsewhere, maybe on other nodes.
+cd "$T"
+: >cert.pem
+rm -rf d d.shards
+newcalls
+run 0 "$SLURM_EXPORT" -P spec -k key -o d -n 2 --journal j.jsonl \
+    --encrypt-to cert.pem --archive
+contains "$T/d.shards/merge.sh" "merge -P '$T/spec' -k '$T/key' -o '$T/d' '--journal' '$T/j.jsonl' '--encrypt-to' '$T/cert.pem' '--archive' \"\$@\""
+contains "$T/d.shards/shard.sh" " -P '$T/spec' -k '$T/key' --shard \"\$i/\$n\" -o \"\$state/part-\$i\""
+contains "$T/slurm/sbatch.log" "--chdir=$T "
+run 66 "$SLURM_EXPORT" -P spec -k key -o e -n 2 --encrypt-to nope.pem
+contains "$T/err" "cannot read certificate 'nope.pem'"
+run 73 "$SLURM_EXPORT" -P spec -k key -o e -n 2 --journal nodir/j.jsonl
+contains "$T/err" "cannot create journal 'nodir/j.jsonl': directory 'nodir' does not exist"
+cd "$OLDPWD"
+ok "the job scripts get absolute paths; the jobs run in the submission's directory"

@@ -163,7 +163,9 @@ start() {
 
 	host=$(hostname -s)
 	cpus=$(nproc)
-	mem=$(free -m | awk '/^Mem:/ { print $2 }')
+	mem=$(free -m 2>/dev/null | awk '/^Mem:/ { print $2 }')
+	[ -n "$mem" ] ||
+	    mem=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
 	ctld_port=$(free_port 16817)
 	slurmd_port=$(free_port $((ctld_port + 1)))
 	cat >"$D/slurm.conf" <<EOF
