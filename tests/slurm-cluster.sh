@@ -9,7 +9,7 @@
 # Needs root (Slurm's daemons run as root here).  Says SKIP with the
 # reason when the cluster cannot run (not root, no packages and no apt,
 # a daemon that does not start, with its log); EDS_SLURM_REQUIRED=yes
-# makes that a failure instead.  It takes about 15 s (plus the packages'
+# makes that a failure instead.  It takes about 12 s (plus the packages'
 # installation, about 15 s, the first time).
 . "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 . "$top_srcdir/tests/slurm/lib.sh"
@@ -20,6 +20,9 @@ CLUSTER=$top_srcdir/tests/slurm/cluster.sh
 : "${EDS_SLURM_SCHEDULER_PARAMETERS=batch_sched_delay=0}"
 export EDS_SLURM_SCHEDULER_PARAMETERS
 trap '"$CLUSTER" stop "$T/cluster" >/dev/null 2>&1 || true; rm -rf "$T"' EXIT
+# Interrupted, the daemons are stopped all the same.
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 now() {
 	date +%s.%N | cut -c1-14
