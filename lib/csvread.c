@@ -44,6 +44,9 @@ struct eds_csv_reader {
 	size_t row_off;			/* where the open row starts in chunk */
 	struct eds_buf spill;		/* open row's bytes from earlier chunks */
 	struct eds_buf conv;		/* encoding conversion scratch */
+	struct eds_buf head;		/* first bytes, until a whole line */
+	int started;			/* BOM and separator settled */
+	int last_lf;			/* the input so far ends with LF */
 
 	eds_csv_row_fn fn;
 	void *ctx;
@@ -121,6 +124,7 @@ eds_csv_reader_free(struct eds_csv_reader *r)
 	eds_record_release(&r->rec);
 	eds_buf_release(&r->spill);
 	eds_buf_release(&r->conv);
+	eds_buf_release(&r->head);
 	free(r);
 }
 
@@ -322,7 +326,9 @@ segment(struct eds_csv_reader *r, size_t s, size_t e, int has_lf)
 	case FEED:
 		break;
 	}
-	if (r->spill.len + (e - r->row_off) > r->opt.max_row) {
+	/* The row so far, its line end aside, must fit in max_row. */
+	if (r->spill.len + (e - r->row_off) - (has_lf ? 1 : 0) >
+	    r->opt.max_row) {
 		start_skip_quoted(r, e, has_lf);
 		return;
 	}
@@ -392,56 +398,100 @@ finish(struct eds_csv_reader *r)
 		    0, "unterminated quoted field: the quote opened in the row "
 		    "starting here is never closed, so the rest of the input "
 		    "(to line %lu) was rejected as one row", r->lines +
-		    (r->row_line > r->lines ? 1 : 0));
+		    (r->last_lf ? 0 : 1));
 	return 0;
 }
+
+/* Cut chunk[s, n) into lines and process them. */
+static void
+feed_chunk(struct eds_csv_reader *r, const char *chunk, size_t s, size_t n)
+{
+	const char *nl;
+	size_t e;
+
+	r->chunk = chunk;
+	if (s < n)
+		r->last_lf = chunk[n - 1] == '\n';
+	while (s < n) {
+		nl = memchr(chunk + s, '\n', n - s);
+		e = nl != NULL ? (size_t)(nl - chunk) + 1 : n;
+		segment(r, s, e, nl != NULL);
+		if (nl != NULL)
+			r->lines++;
+		if (r->stopped)
+			return;
+		s = e;
+	}
+	keep_open_row(r, n);
+	r->row_off = 0;
+}
+
+/*
+ * The first bytes, holding at least a whole line (or HEAD_MAX bytes, or
+ * the whole input): strip a UTF-8 BOM (which forces UTF-8), detect the
+ * separator if asked, and start parsing.
+ */
+static void
+start(struct eds_csv_reader *r, const char *p, size_t n)
+{
+	size_t s = 0;
+
+	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+		s = 3;
+		r->opt.encoding = EDS_ENC_UTF8;
+	}
+	if (r->opt.sep == 0)
+		r->opt.sep = eds_csv_detect_sep(p + s, n - s);
+	parser_init(r);
+	r->started = 1;
+	feed_chunk(r, p, s, n);
+}
+
+#define HEAD_MAX (64 * 1024)
 
 int
 eds_csv_reader_run(struct eds_csv_reader *r, eds_csv_row_fn fn, void *ctx,
     struct eds_error *err)
 {
 	const unsigned char *p;
-	const char *nl;
-	size_t s, e, n;
 	ssize_t got;
-	int first = 1;
+	size_t n;
 
 	r->fn = fn;
 	r->ctx = ctx;
 	r->err = err;
 	for (;;) {
-		if ((got = eds_input_next(r->in, &p, err)) < 0)
+		if ((got = eds_input_next(r->in, &p, err)) < 0) {
+			/* Say which line the damage was reached at. */
+			if (err->line == 0 &&
+			    strcmp(err->file, r->rec.file) == 0)
+				err->line = r->lines + 1;
 			return -1;
+		}
 		if (got == 0)
 			break;
 		n = (size_t)got;
-		r->chunk = (const char *)p;
-		s = 0;
-		if (first) {
-			if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
-				s = 3;
-				r->opt.encoding = EDS_ENC_UTF8;
-			}
-			if (r->opt.sep == 0)
-				r->opt.sep = eds_csv_detect_sep(r->chunk + s,
-				    n - s);
-			parser_init(r);
-			first = 0;
+		if (r->started)
+			feed_chunk(r, (const char *)p, 0, n);
+		else if (r->head.len == 0 && (n >= HEAD_MAX ||
+		    memchr(p, '\n', n) != NULL))
+			start(r, (const char *)p, n);	/* the usual case */
+		else {
+			/* A short first read (a pipe): gather a whole line. */
+			eds_buf_add(&r->head, p, n);
+			if (r->head.len >= HEAD_MAX ||
+			    memchr(p, '\n', n) != NULL)
+				start(r, r->head.p, r->head.len);
 		}
-		while (s < n) {
-			nl = memchr(r->chunk + s, '\n', n - s);
-			e = nl != NULL ? (size_t)(nl - r->chunk) + 1 : n;
-			segment(r, s, e, nl != NULL);
-			if (nl != NULL)
-				r->lines++;
-			if (r->stopped)
-				return -1;
-			s = e;
-		}
-		keep_open_row(r, n);
-		r->row_off = 0;
+		if (r->stopped)
+			return -1;
 	}
-	if (first)
-		return 0;	/* empty input: no rows */
+	if (!r->started) {
+		if (r->head.len == 0)
+			return 0;	/* empty input: no rows */
+		start(r, r->head.p, r->head.len);
+		if (r->stopped)
+			return -1;
+	}
 	return finish(r);
 }

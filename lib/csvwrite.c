@@ -71,6 +71,8 @@ eds_csv_write_fields(struct eds_output *o, const struct eds_field *f,
 	struct eds_outbuf *b = eds_output_buf(o);
 	size_t i;
 
+	if (n == 1 && f[0].len == 0)
+		return eds_output_write(o, "\"\"\n", 3, err);
 	for (i = 0; i < n; i++) {
 		if (i > 0) {
 			if (room(o, b, 1, err) == -1)
@@ -93,6 +95,8 @@ eds_csv_write_strings(struct eds_output *o, char *const *v, size_t n,
 	struct eds_outbuf *b = eds_output_buf(o);
 	size_t i;
 
+	if (n == 1 && v[0][0] == '\0')
+		return eds_output_write(o, "\"\"\n", 3, err);
 	for (i = 0; i < n; i++) {
 		if (i > 0 && eds_output_write(o, ",", 1, err) == -1)
 			return -1;

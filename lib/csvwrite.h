@@ -1,8 +1,9 @@
 /*
  * csvwrite.h: the canonical CSV writer (DESIGN section 2): RFC 4180, UTF-8,
  * comma separator, LF line ends, a field quoted only when it holds a comma,
- * a quote, a CR or an LF (quotes doubled).  It writes into an eds_output,
- * which buffers, compresses and commits.
+ * a quote, a CR or an LF (quotes doubled), and a row made of one empty
+ * value, written "" so that it is not a blank line.  It writes into an
+ * eds_output, which buffers, compresses and commits.
  */
 #ifndef EDS_CSVWRITE_H
 #define EDS_CSVWRITE_H

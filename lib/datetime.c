@@ -220,18 +220,52 @@ eds_date_parse_iso(const char *s, size_t len, struct eds_tm *t)
 	return tm_check(t);
 }
 
+/* Write v as exactly n decimal digits (v must fit). */
+static char *
+put_digits(char *p, int v, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
 size_t
 eds_date_format(const struct eds_tm *t, char *buf)
 {
-	return (size_t)snprintf(buf, 11, "%04d-%02d-%02d", t->year, t->month,
-	    t->day);
+	char *p = buf;
+
+	if (t->year < 0 || t->year > 9999 || t->month < 0 || t->month > 99 ||
+	    t->day < 0 || t->day > 99) {
+		/* Not a valid date: never write past the 11 bytes. */
+		snprintf(buf, 11, "%04d-%02d-%02d", t->year, t->month, t->day);
+		return strlen(buf);
+	}
+	p = put_digits(p, t->year, 4);
+	*p++ = '-';
+	p = put_digits(p, t->month, 2);
+	*p++ = '-';
+	p = put_digits(p, t->day, 2);
+	*p = '\0';
+	return 10;
 }
 
 size_t
 eds_datetime_format(const struct eds_tm *t, char *buf)
 {
-	return (size_t)snprintf(buf, 20, "%04d-%02d-%02dT%02d:%02d:%02d",
-	    t->year, t->month, t->day, t->hour, t->min, t->sec);
+	char *p = buf + eds_date_format(t, buf);
+
+	*p++ = 'T';
+	p = put_digits(p, t->hour, 2);
+	*p++ = ':';
+	p = put_digits(p, t->min, 2);
+	*p++ = ':';
+	p = put_digits(p, t->sec, 2);
+	*p = '\0';
+	return 19;
 }
 
 int64_t

@@ -158,10 +158,9 @@ read_gzip(struct eds_input *in, unsigned char *out, size_t n,
 			if (r == 0) {
 				if (in->z.avail_out < n)
 					break;	/* return what we have */
-				eds_error_set(err, EDS_EX_DATAERR,
-				    "'%s': truncated gzip stream "
-				    "(the file ends inside compressed data)",
-				    in->name);
+				eds_error_at(err, EDS_EX_DATAERR, in->name,
+				    0, 0, "truncated gzip stream (the file "
+				    "ends inside compressed data)");
 				return -1;
 			}
 		}
@@ -178,9 +177,9 @@ read_gzip(struct eds_input *in, unsigned char *out, size_t n,
 				break;
 			}
 			if (in->sbuf[in->spos] != 0x1f) {
-				eds_error_set(err, EDS_EX_DATAERR,
-				    "'%s': unexpected data after the end of "
-				    "the gzip stream", in->name);
+				eds_error_at(err, EDS_EX_DATAERR, in->name,
+				    0, 0, "unexpected data after the end of "
+				    "the gzip stream");
 				return -1;
 			}
 			inflateReset(&in->z);
@@ -189,9 +188,9 @@ read_gzip(struct eds_input *in, unsigned char *out, size_t n,
 		if (z == Z_BUF_ERROR && in->z.avail_in == 0)
 			continue;	/* needs more input */
 		if (z != Z_OK) {
-			eds_error_set(err, EDS_EX_DATAERR,
-			    "'%s': corrupt gzip stream: %s", in->name,
-			    in->z.msg != NULL ? in->z.msg : "inflate failed");
+			eds_error_at(err, EDS_EX_DATAERR, in->name, 0, 0,
+			    "corrupt gzip stream: %s", in->z.msg != NULL ?
+			    in->z.msg : "inflate failed");
 			return -1;
 		}
 	}

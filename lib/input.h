@@ -25,7 +25,8 @@ struct eds_input *eds_input_open(const char *path, struct eds_error *);
 
 /*
  * Read up to n decompressed bytes.  Returns the count, 0 at the end, or -1:
- * 74 on a read error, 65 on a truncated or corrupt gzip stream.
+ * 74 on a read error, 65 on a truncated or corrupt gzip stream (err->file
+ * names the input; the CSV reader adds the line it had reached).
  */
 ssize_t eds_input_read(struct eds_input *, void *, size_t n,
     struct eds_error *);

@@ -266,10 +266,16 @@ eds_journal_verify(const char *path, struct eds_journal_status *st,
 			    "inserted, or this line was edited", lineno);
 		} else if (p == NULL || p->type != EDS_JSTR ||
 		    strcmp(p->str, prev) != 0) {
-			rc = eds_error_at(err, EDS_EX_DATAERR, path, lineno, 0,
-			    "prev does not match the SHA-256 of line %lu: "
-			    "that line was edited, or a line was removed",
-			    lineno - 1);
+			if (lineno == 1)
+				rc = eds_error_at(err, EDS_EX_DATAERR, path, 1,
+				    0, "prev of the first line is not 64 zeros: "
+				    "the lines before it were removed, or this "
+				    "line was edited");
+			else
+				rc = eds_error_at(err, EDS_EX_DATAERR, path,
+				    lineno, 0, "prev does not match the SHA-256 "
+				    "of line %lu: line %lu was edited, or a line "
+				    "was removed", lineno - 1, lineno - 1);
 		}
 		eds_json_free(j);
 		if (rc == -1)

@@ -266,6 +266,10 @@ container(struct jp *j, int obj)
 			}
 			j->p++;
 		}
+		if (obj && eds_json_get(n, key.p) != NULL) {
+			fail(j, "duplicate key in an object");
+			goto bad;
+		}
 		if ((v = value(j)) == NULL)
 			goto bad;
 		n->items = xreallocarray(n->items, n->n + 1, sizeof *n->items);

@@ -32,7 +32,9 @@ struct eds_jnode {
 
 /*
  * Parse exactly one JSON value from s[0..n) (surrounding white space
- * allowed).  Returns NULL on malformed input, with a message in why.
+ * allowed), strictly: RFC 8259 grammar only, strings valid UTF-8 (no lone
+ * surrogates), no duplicate keys in an object, nesting at most 32 deep.
+ * Returns NULL on malformed input, with a message in why.
  */
 struct eds_jnode *eds_json_parse(const char *s, size_t n, char *why,
     size_t whylen);

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
@@ -292,6 +294,76 @@ START_TEST(reader_reports_an_unterminated_quote_with_its_line)
 }
 END_TEST
 
+START_TEST(an_unterminated_quote_names_the_true_last_line)
+{
+	static const char text[] = "a,b\n2,\"never closed\n3,x\n4,y";
+	struct eds_csv_options o;
+	struct eds_error err;
+	struct got g;
+
+	eds_csv_options_init(&o);
+	ck_assert_int_eq(read_str(text, sizeof text - 1, &o, &g, &err), -1);
+	ck_assert_uint_eq(err.line, 2);
+	ck_assert_msg(strstr(err.msg, "(to line 4)") != NULL, "%s", err.msg);
+	ck_assert_str_eq(g.raw[1], "2,\"never closed\n3,x\n4,y");
+}
+END_TEST
+
+/* Feed a file to the reader through a pipe, a few bytes per write. */
+static int
+read_trickled(const char *s, size_t len, size_t step,
+    const struct eds_csv_options *o, struct got *g, struct eds_error *err)
+{
+	struct eds_input *in;
+	struct eds_csv_reader *r;
+	int fds[2], saved, rc;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		close(fds[0]);
+		for (size_t i = 0; i < len; i += step) {
+			if (write(fds[1], s + i, len - i < step ? len - i :
+			    step) < 0)
+				_exit(1);
+			usleep(20000);
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	saved = dup(0);
+	dup2(fds[0], 0);
+	close(fds[0]);
+	memset(g, 0, sizeof *g);
+	in = eds_input_open("-", err);
+	r = eds_csv_reader_new(in, o);
+	rc = eds_csv_reader_run(r, collect, g, err);
+	eds_csv_reader_free(r);
+	eds_input_close(in);
+	dup2(saved, 0);
+	close(saved);
+	waitpid(pid, NULL, 0);
+	return rc;
+}
+
+START_TEST(a_bom_and_separator_are_found_even_in_tiny_first_reads)
+{
+	static const char text[] = "\xEF\xBB\xBFid;name\n1;\xC3\xA9\n";
+	struct eds_csv_options o;
+	struct eds_error err;
+	struct got g;
+
+	eds_csv_options_init(&o);
+	o.sep = 0;			/* detect */
+	o.encoding = EDS_ENC_CP1252;	/* the BOM says UTF-8 */
+	ck_assert_int_eq(read_trickled(text, sizeof text - 1, 2, &o, &g,
+	    &err), 0);
+	ck_assert_int_eq(g.n, 2);
+	ck_assert_str_eq(g.rows[0], "id|name");
+	ck_assert_str_eq(g.rows[1], "1|\xC3\xA9");
+}
+END_TEST
+
 START_TEST(reader_bounds_a_huge_row_and_resynchronises_after_it)
 {
 	struct eds_csv_options o;
@@ -332,6 +404,29 @@ START_TEST(reader_rejects_a_field_over_the_field_limit)
 }
 END_TEST
 
+START_TEST(a_row_of_exactly_the_limit_passes_and_one_byte_more_does_not)
+{
+	static const char text[] = "a,b\n1,234567\n1,2345678\r\n1,23456\n"
+	    "\"1\n3456\"\n";
+	struct eds_csv_options o;
+	struct eds_error err;
+	struct got g;
+
+	eds_csv_options_init(&o);
+	o.max_row = 8;
+	o.max_field = 8;
+	ck_assert_int_eq(read_str(text, sizeof text - 1, &o, &g, &err), 0);
+	ck_assert_int_eq(g.n, 5);
+	ck_assert_msg(g.reason[1] == NULL, "8 bytes fit a limit of 8");
+	ck_assert_str_eq(g.rows[1], "1|234567");
+	ck_assert_str_eq(g.reason[2], "row-too-large");
+	ck_assert_ptr_null(g.reason[3]);
+	ck_assert_uint_eq(g.line[3], 4);
+	ck_assert_msg(g.reason[4] == NULL, "a quoted LF counts as a byte");
+	ck_assert_str_eq(g.rows[4], "1\n3456");
+}
+END_TEST
+
 START_TEST(reader_reads_gzip_detected_by_magic_and_refuses_truncation)
 {
 	static const char text[] = "a,b\n1,2\n3,4\n";
@@ -357,6 +452,8 @@ START_TEST(reader_reads_gzip_detected_by_magic_and_refuses_truncation)
 	ck_assert_int_eq(read_file(p, &o, &g, &err), -1);
 	ck_assert_int_eq(err.status, EDS_EX_DATAERR);
 	ck_assert_msg(strstr(err.msg, "truncated gzip") != NULL, "%s", err.msg);
+	ck_assert_str_eq(err.file, p);
+	ck_assert_uint_ge(err.line, 1);
 	free(bytes);
 }
 END_TEST
@@ -402,8 +499,11 @@ csvread_suite(void)
 	tcase_add_test(t, reader_skips_blank_lines_but_counts_them_in_line_numbers);
 	tcase_add_test(t, reader_rejects_bad_quoting_and_resumes_on_the_next_line);
 	tcase_add_test(t, reader_reports_an_unterminated_quote_with_its_line);
+	tcase_add_test(t, an_unterminated_quote_names_the_true_last_line);
+	tcase_add_test(t, a_bom_and_separator_are_found_even_in_tiny_first_reads);
 	tcase_add_test(t, reader_bounds_a_huge_row_and_resynchronises_after_it);
 	tcase_add_test(t, reader_rejects_a_field_over_the_field_limit);
+	tcase_add_test(t, a_row_of_exactly_the_limit_passes_and_one_byte_more_does_not);
 	tcase_add_test(t, reader_reads_gzip_detected_by_magic_and_refuses_truncation);
 	tcase_add_test(t, reader_stops_when_the_callback_fails);
 	suite_add_tcase(s, t);

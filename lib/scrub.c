@@ -1,0 +1,1236 @@
+/*
+ * scrub.c: the free-text scrubber (see scrub.h).  Hand-written matchers
+ * walk the text once for the patterns (NIR, telephone, e-mail, postcode,
+ * dates); the row's values are searched in a folded copy of the text
+ * (lower case, accents and ligatures removed, hyphens, apostrophes and runs
+ * of spaces made one space) that remembers where each folded byte came
+ * from, so a match maps back to the original bytes.  Findings are sorted
+ * and overlaps resolved by strength before the output is assembled.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "datetime.h"
+#include "nir.h"
+#include "scrub.h"
+#include "xmalloc.h"
+
+#define MAX_ROW_VALUES 32
+
+struct rowval {
+	const char *v;
+	size_t len;
+	const char *label;
+};
+
+struct needle {
+	size_t off, len;	/* into folded values buffer */
+	const char *label;
+};
+
+struct eds_scrubber {
+	enum eds_scrub_dates dates;
+	struct rowval rv[MAX_ROW_VALUES];
+	size_t nrv;
+	int folded;		/* the row's values are folded */
+	struct eds_buf fv;	/* folded values */
+	struct needle *nd;
+	size_t nnd, cap_nd;
+	/* folded text */
+	char *ft;
+	uint32_t *fsrc;
+	size_t fn, fcap;
+	/* findings */
+	struct eds_scrub_span *sp;
+	size_t nsp, cap_sp;
+	struct eds_buf out;
+	uint64_t counts[EDS_SCRUB_NKINDS];
+};
+
+static const char *const kind_names[] = {
+	"date", "cp", "row", "tel", "nir", "email"
+};
+
+const char *
+eds_scrub_kind_name(enum eds_scrub_kind k)
+{
+	return kind_names[k];
+}
+
+static void ascii_fold_init(void);
+
+struct eds_scrubber *
+eds_scrubber_new(enum eds_scrub_dates dates)
+{
+	struct eds_scrubber *s = xcalloc(1, sizeof *s);
+
+	ascii_fold_init();
+	s->dates = dates;
+	return s;
+}
+
+void
+eds_scrubber_free(struct eds_scrubber *s)
+{
+	if (s == NULL)
+		return;
+	/* Folded copies of identifiers: wipe before freeing. */
+	if (s->fv.p != NULL)
+		memset(s->fv.p, 0, s->fv.cap);
+	eds_buf_release(&s->fv);
+	free(s->nd);
+	free(s->ft);
+	free(s->fsrc);
+	free(s->sp);
+	eds_buf_release(&s->out);
+	free(s);
+}
+
+void
+eds_scrub_row_begin(struct eds_scrubber *s)
+{
+	s->nrv = 0;
+	s->folded = 0;
+}
+
+void
+eds_scrub_row_value(struct eds_scrubber *s, const char *v, size_t len,
+    const char *label)
+{
+	if (len == 0 || s->nrv == MAX_ROW_VALUES)
+		return;
+	s->rv[s->nrv].v = v;
+	s->rv[s->nrv].len = len;
+	s->rv[s->nrv].label = label;
+	s->nrv++;
+	s->folded = 0;
+}
+
+uint64_t
+eds_scrub_count(const struct eds_scrubber *s, enum eds_scrub_kind k)
+{
+	return s->counts[k];
+}
+
+size_t
+eds_scrub_spans(const struct eds_scrubber *s,
+    const struct eds_scrub_span **sp)
+{
+	*sp = s->sp;
+	return s->nsp;
+}
+
+/* --- character classes and folding -------------------------------------- */
+
+static inline int
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline int
+is_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Decode one UTF-8 character at s (n bytes left); its length in *l. */
+static uint32_t
+utf8_get(const unsigned char *s, size_t n, size_t *l)
+{
+	if (s[0] < 0x80 || n < 2) {
+		*l = 1;
+		return s[0];
+	}
+	if ((s[0] & 0xe0) == 0xc0 && (s[1] & 0xc0) == 0x80) {
+		*l = 2;
+		return (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+	}
+	if ((s[0] & 0xf0) == 0xe0 && n >= 3 && (s[1] & 0xc0) == 0x80 &&
+	    (s[2] & 0xc0) == 0x80) {
+		*l = 3;
+		return (uint32_t)(s[0] & 0x0f) << 12 |
+		    (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+	}
+	if ((s[0] & 0xf8) == 0xf0 && n >= 4 && (s[1] & 0xc0) == 0x80 &&
+	    (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80) {
+		*l = 4;
+		return (uint32_t)(s[0] & 0x07) << 18 |
+		    (uint32_t)(s[1] & 0x3f) << 12 |
+		    (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+	}
+	*l = 1;
+	return 0xfffd;
+}
+
+/* Latin-1 Supplement letters U+00C0..U+00FF, folded. */
+static const char *const latin1[64] = {
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e",
+	"i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", "~",
+	"o", "u", "u", "u", "u", "y", "th", "ss",
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e",
+	"i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", "~",
+	"o", "u", "u", "u", "u", "y", "th", "y"
+};
+
+/* Latin Extended-A U+0100..U+017F, folded. */
+static const char *
+latin_ext_a(uint32_t c)
+{
+	static const struct { uint16_t last; const char *f; } r[] = {
+		{ 0x105, "a" }, { 0x10d, "c" }, { 0x111, "d" }, { 0x11b, "e" },
+		{ 0x123, "g" }, { 0x127, "h" }, { 0x131, "i" }, { 0x133, "ij" },
+		{ 0x135, "j" }, { 0x138, "k" }, { 0x142, "l" }, { 0x14b, "n" },
+		{ 0x151, "o" }, { 0x153, "oe" }, { 0x159, "r" }, { 0x161, "s" },
+		{ 0x167, "t" }, { 0x173, "u" }, { 0x175, "w" }, { 0x178, "y" },
+		{ 0x17e, "z" }, { 0x17f, "s" }
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof r / sizeof r[0]; i++)
+		if (c <= r[i].last)
+			return r[i].f;
+	return "~";
+}
+
+/*
+ * Fold one character into f (at most 4 bytes); returns the count.  ' '
+ * stands for any separator, '~' for punctuation and symbols; other
+ * scripts keep their UTF-8 bytes (word characters).
+ */
+static size_t
+fold_char(const unsigned char *s, size_t l, uint32_t c, char *f)
+{
+	const char *m;
+
+	if (c < 0x80) {
+		if (c >= 'A' && c <= 'Z')
+			f[0] = (char)(c - 'A' + 'a');
+		else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+		    c == '-' || c == '\'' || c == '\v' || c == '\f' || c == ',')
+			f[0] = ' ';
+		else
+			f[0] = (char)c;
+		return 1;
+	}
+	if (c >= 0x300 && c <= 0x36f)
+		return 0;		/* combining accent: dropped */
+	if (c == 0xa0 || c == 0x2019 || c == 0x2018 || c == 0x202f ||
+	    (c >= 0x2000 && c <= 0x200b) || (c >= 0x2010 && c <= 0x2015))
+		m = " ";
+	else if (c >= 0xc0 && c <= 0xff)
+		m = latin1[c - 0xc0];
+	else if (c >= 0x100 && c <= 0x17f)
+		m = latin_ext_a(c);
+	else if (c < 0xc0 || (c >= 0x2000 && c <= 0x2bff) ||
+	    (c >= 0x3000 && c <= 0x303f) || c == 0xfffd)
+		m = "~";
+	else {
+		memcpy(f, s, l);
+		return l;
+	}
+	memcpy(f, m, strlen(m));
+	return strlen(m);
+}
+
+/* A folded byte that belongs to a word. */
+static inline int
+fword(unsigned char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || c >= 0x80;
+}
+
+/* Folding of ASCII bytes: lower case, separators as ' ' (built once). */
+static unsigned char ascii_fold[128];
+
+static void
+ascii_fold_init(void)
+{
+	int c;
+
+	if (ascii_fold['a'] == 'a')
+		return;
+	for (c = 0; c < 128; c++) {
+		char f[4];
+
+		fold_char(NULL, 1, (uint32_t)c, f);
+		ascii_fold[c] = (unsigned char)f[0];
+	}
+}
+
+/* Fold s[0..n) into the buffers; when src is NULL, offsets are not kept. */
+static size_t
+fold(const char *s, size_t n, char *out, uint32_t *src)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k = 0, l, m, j;
+	char f[8];
+	uint32_t c;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			/* The common case, without decoding. */
+			unsigned char a = ascii_fold[p[i]];
+
+			if (!(a == ' ' && k > 0 && out[k - 1] == ' ')) {
+				out[k] = (char)a;
+				if (src != NULL)
+					src[k] = (uint32_t)i;
+				k++;
+			}
+			i++;
+			continue;
+		}
+		c = utf8_get(p + i, n - i, &l);
+		m = fold_char(p + i, l, c, f);
+		for (j = 0; j < m; j++) {
+			if (f[j] == ' ' && k > 0 && out[k - 1] == ' ')
+				continue;
+			out[k] = f[j];
+			if (src != NULL)
+				src[k] = (uint32_t)i;
+			k++;
+		}
+		i += l;
+	}
+	return k;
+}
+
+/* --- the row's values ------------------------------------------------------ */
+
+static const char *const stop_words[] = {
+	"les", "des", "del", "der", "den", "van", "von", "ben", "bin", "ibn",
+	"dos", "das", "della", "mac", "saint", "sainte", "ste", "rue",
+	"avenue", "boulevard", "chemin", "allee", "impasse", "place", "route",
+	"quai", "cours", "residence", "bis", "ter", "lieu", "dit",
+	"lotissement", "hameau", "cedex", "batiment", "appt", "appartement",
+	"etage", "square", "voie", "cite", "chez", "sur", "sous", "aux",
+	"esc", "escalier", "porte", "rte", "ave", "bld", "imp", "res", NULL
+};
+
+static int
+stop_word(const char *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; stop_words[i] != NULL; i++)
+		if (strlen(stop_words[i]) == n &&
+		    memcmp(stop_words[i], w, n) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+add_needle(struct eds_scrubber *s, size_t off, size_t len, const char *label)
+{
+	size_t i, words = 0;
+
+	for (i = 0; i < len; i++)
+		if (fword((unsigned char)s->fv.p[off + i]))
+			words++;
+	if (words < 2)
+		return;
+	if (s->nnd == s->cap_nd) {
+		s->cap_nd = s->cap_nd ? 2 * s->cap_nd : 32;
+		s->nd = xreallocarray(s->nd, s->cap_nd, sizeof *s->nd);
+	}
+	s->nd[s->nnd].off = off;
+	s->nd[s->nnd].len = len;
+	s->nd[s->nnd].label = label;
+	s->nnd++;
+}
+
+/* Add the words [w0, w1) of a folded value (word offsets in wo/we). */
+static void
+add_words(struct eds_scrubber *s, size_t off, const size_t *wo,
+    const size_t *we, size_t w0, size_t w1, const char *label)
+{
+	add_needle(s, off + wo[w0], we[w1 - 1] - wo[w0], label);
+}
+
+/* A word that can identify on its own: 3 letters or more, not a particle. */
+static int
+significant(const char *w, size_t n)
+{
+	return n >= 3 && !stop_word(w, n);
+}
+
+#define MAX_WORDS 8
+
+/*
+ * The needles of one folded value p[0..n) stored at s->fv.p + off: the
+ * value; for numbers, also without leading zeros; for addresses (letters
+ * and digits), also without the house number; for names, also joined
+ * (N'Diaye as NDIAYE) and every run of words holding a significant word
+ * (de La Fontaine as La Fontaine and Fontaine).
+ */
+static void
+value_needles(struct eds_scrubber *s, size_t off, size_t n, const char *label)
+{
+	const char *p = s->fv.p + off;
+	size_t wo[MAX_WORDS], we[MAX_WORDS], nw = 0, i, j, k, z;
+	int digits = 0, letters = 0, sig;
+
+	add_needle(s, off, n, label);
+	for (i = 0; i < n;) {
+		while (i < n && !fword((unsigned char)p[i]))
+			i++;
+		if (i == n)
+			break;
+		if (nw == MAX_WORDS)
+			return;
+		wo[nw] = i;
+		while (i < n && fword((unsigned char)p[i])) {
+			if (is_digit(p[i]))
+				digits = 1;
+			else
+				letters = 1;
+			i++;
+		}
+		we[nw++] = i;
+	}
+	if (!letters) {
+		for (z = 0; z < n && p[z] == '0'; z++)
+			;
+		if (z > 0 && n - z >= 4 && nw == 1)
+			add_needle(s, off + z, n - z, label);
+		return;
+	}
+	if (digits) {
+		/* Address: drop the leading number, and bis/ter after it. */
+		for (k = 0; k < nw && is_digit(p[wo[k]]); k++)
+			;
+		if (k > 0 && k < nw && ((we[k] - wo[k] == 3 &&
+		    (memcmp(p + wo[k], "bis", 3) == 0 ||
+		    memcmp(p + wo[k], "ter", 3) == 0)) || (we[k] - wo[k] == 1)))
+			k++;
+		if (k > 0 && k < nw && nw - k >= 2)
+			add_words(s, off, wo, we, k, nw, label);
+		return;
+	}
+	if (nw < 2)
+		return;
+	/* Joined: the words without separators, in a scratch copy. */
+	{
+		size_t at = s->fv.len;
+
+		eds_buf_grow(&s->fv, n + 1);
+		p = s->fv.p + off;	/* may have moved */
+		for (i = 0; i < nw; i++) {
+			memcpy(s->fv.p + s->fv.len, p + wo[i], we[i] - wo[i]);
+			s->fv.len += we[i] - wo[i];
+		}
+		add_needle(s, at, s->fv.len - at, label);
+	}
+	for (i = 0; i < nw; i++)
+		for (j = i + 1; j <= nw; j++) {
+			if (i == 0 && j == nw)
+				continue;	/* the whole value: done */
+			sig = 0;
+			for (k = i; k < j; k++)
+				if (significant(p + wo[k], we[k] - wo[k]))
+					sig = 1;
+			if (sig)
+				add_words(s, off, wo, we, i, j, label);
+		}
+}
+
+static void
+fold_row(struct eds_scrubber *s)
+{
+	size_t i, off, n, a, b, need = 0;
+	const char *p;
+
+	s->fv.len = 0;
+	s->nnd = 0;
+	/* Folding makes at most 2 bytes per input byte; joined forms 1 more. */
+	for (i = 0; i < s->nrv; i++)
+		need += 3 * s->rv[i].len + 2;
+	eds_buf_grow(&s->fv, need);
+	for (i = 0; i < s->nrv; i++) {
+		off = s->fv.len;
+		n = fold(s->rv[i].v, s->rv[i].len, s->fv.p + off, NULL);
+		/* Trim separators and punctuation around the value. */
+		p = s->fv.p + off;
+		for (a = 0; a < n && !fword((unsigned char)p[a]); a++)
+			;
+		for (b = n; b > a && !fword((unsigned char)p[b - 1]); b--)
+			;
+		if (a == b)
+			continue;
+		s->fv.len += n;
+		value_needles(s, off + a, b - a, s->rv[i].label);
+	}
+	s->folded = 1;
+}
+
+/* --- findings ---------------------------------------------------------------- */
+
+static void
+span(struct eds_scrubber *s, size_t a, size_t b, enum eds_scrub_kind k,
+    const char *label)
+{
+	if (s->nsp == s->cap_sp) {
+		s->cap_sp = s->cap_sp ? 2 * s->cap_sp : 32;
+		s->sp = xreallocarray(s->sp, s->cap_sp, sizeof *s->sp);
+	}
+	s->sp[s->nsp].start = a;
+	s->sp[s->nsp].end = b;
+	s->sp[s->nsp].kind = k;
+	s->sp[s->nsp].label = label;
+	s->nsp++;
+}
+
+static void
+find_row_values(struct eds_scrubber *s, const char *text, size_t len)
+{
+	size_t i, need, a, b;
+	const char *f, *hit, *v;
+	unsigned char first, last;
+
+	need = 2 * len + 1;
+	if (need > s->fcap) {
+		s->fcap = need;
+		s->ft = xreallocarray(s->ft, need, 1);
+		s->fsrc = xreallocarray(s->fsrc, need, sizeof *s->fsrc);
+	}
+	s->fn = fold(text, len, s->ft, s->fsrc);
+	f = s->ft;
+	for (i = 0; i < s->nnd; i++) {
+		v = s->fv.p + s->nd[i].off;
+		first = (unsigned char)v[0];
+		last = (unsigned char)v[s->nd[i].len - 1];
+		a = 0;
+		while (a + s->nd[i].len <= s->fn &&
+		    (hit = memmem(f + a, s->fn - a, v, s->nd[i].len)) != NULL) {
+			a = (size_t)(hit - f);
+			b = a + s->nd[i].len;
+			/* Word boundaries, by the class of the value's ends. */
+			if ((a == 0 || (is_digit(first) ? !is_digit(f[a - 1]) :
+			    !fword((unsigned char)f[a - 1]))) &&
+			    (b == s->fn || (is_digit(last) ? !is_digit(f[b]) :
+			    !fword((unsigned char)f[b]))))
+				span(s, s->fsrc[a], b < s->fn ? s->fsrc[b] : len,
+				    EDS_SCRUB_ROW, s->nd[i].label);
+			a++;
+		}
+	}
+}
+
+/* Byte before position i, or 0. */
+static inline int
+prev(const char *t, size_t i)
+{
+	return i > 0 ? (unsigned char)t[i - 1] : 0;
+}
+
+static inline int
+at(const char *t, size_t len, size_t i)
+{
+	return i < len ? (unsigned char)t[i] : 0;
+}
+
+static inline int
+alnum(int c)
+{
+	return is_digit(c) || is_alpha(c) || c >= 0x80;
+}
+
+static inline int
+sep(int c)
+{
+	return c == ' ' || c == '.' || c == '-';
+}
+
+/* NIR at i: returns the end, or 0. */
+static size_t
+match_nir(const char *t, size_t len, size_t i)
+{
+	char sig[EDS_NIR_LEN + 1], norm[EDS_NIR_LEN + 1];
+	size_t n = 0, j = i;
+
+	if (strchr("123478", t[i]) == NULL || alnum(prev(t, i)))
+		return 0;
+	while (n < EDS_NIR_LEN && j < len) {
+		int c = (unsigned char)t[j];
+
+		if (is_digit(c) || (n == 6 && sig[5] == '2' &&
+		    (c == 'A' || c == 'B' || c == 'a' || c == 'b'))) {
+			sig[n++] = (char)c;
+			j++;
+			continue;
+		}
+		if (n > 0 && sep(c) && j + 1 < len &&
+		    (is_digit(at(t, len, j + 1)) || (n == 6 && sig[5] == '2' &&
+		    strchr("ABab", at(t, len, j + 1)) != NULL && at(t, len,
+		    j + 1) != 0))) {
+			j++;
+			continue;
+		}
+		break;
+	}
+	if (n != EDS_NIR_LEN || alnum(at(t, len, j)))
+		return 0;
+	if (eds_nir_normalise(sig, n, norm) != 0)
+		return 0;
+	return j;
+}
+
+/* Exactly n digits at *j. */
+static int
+digits_n(const char *t, size_t len, size_t *j, int n)
+{
+	int k;
+
+	for (k = 0; k < n; k++)
+		if (!is_digit(at(t, len, *j + (size_t)k)))
+			return 0;
+	*j += (size_t)n;
+	return 1;
+}
+
+/*
+ * French national significant number after the trunk prefix: [1-9] then
+ * four groups of two digits, with one separator kind throughout (or none)
+ * when strict, any separators otherwise.  Returns the end or 0.
+ */
+static size_t
+fr_groups(const char *t, size_t len, size_t j, int strict)
+{
+	int g, s0 = -1, c;
+
+	if (!(at(t, len, j) >= '1' && at(t, len, j) <= '9'))
+		return 0;
+	j++;
+	for (g = 0; g < 4; g++) {
+		c = at(t, len, j);
+		if (sep(c) && is_digit(at(t, len, j + 1))) {
+			if (strict && s0 != -1 && s0 != c)
+				return 0;
+			s0 = c;
+			j++;
+		} else if (strict && s0 != -1 && s0 != 0)
+			return 0;
+		else if (s0 == -1)
+			s0 = 0;
+		else if (strict && s0 != 0)
+			return 0;
+		if (!digits_n(t, len, &j, 2))
+			return 0;
+	}
+	return j;
+}
+
+/* Generic international digits after + or 00: 8..15 digits in all. */
+static size_t
+intl_groups(const char *t, size_t len, size_t j, int ndig)
+{
+	size_t last = 0;
+	int c;
+
+	for (;;) {
+		c = at(t, len, j);
+		if (is_digit(c)) {
+			ndig++;
+			j++;
+			last = j;
+			if (ndig > 15)
+				return 0;
+			continue;
+		}
+		if ((sep(c) || c == '(' || c == ')') && last == j) {
+			/* One separator, optionally with a parenthesis. */
+			size_t k = j + 1;
+
+			if ((c == ' ' || c == ')') && (at(t, len, k) == '(' ||
+			    at(t, len, k) == ' '))
+				k++;
+			if (is_digit(at(t, len, k))) {
+				j = k;
+				continue;
+			}
+		} else if (c == '(' && last == j) {
+			j++;
+			continue;
+		}
+		break;
+	}
+	if (ndig < 8 || last == 0)
+		return 0;
+	return last;
+}
+
+/* Telephone number at i: returns the end, or 0. */
+static size_t
+match_tel(const char *t, size_t len, size_t i)
+{
+	size_t j = i, e, k;
+	int c = (unsigned char)t[i];
+
+	if (alnum(prev(t, i)) || prev(t, i) == '+')
+		return 0;
+	if (c == '+' || (c == '0' && at(t, len, i + 1) == '0' &&
+	    at(t, len, i + 2) >= '1' && at(t, len, i + 2) <= '9')) {
+		j += c == '+' ? 1 : 2;
+		if (!is_digit(at(t, len, j)))
+			return 0;
+		if (at(t, len, j) == '3' && at(t, len, j + 1) == '3') {
+			/* France: +33 [sep] [(0) [sep]] N NN NN NN NN */
+			k = j + 2;
+			if (sep(at(t, len, k)))
+				k++;
+			if (at(t, len, k) == '(' && at(t, len, k + 1) == '0' &&
+			    at(t, len, k + 2) == ')') {
+				k += 3;
+				if (sep(at(t, len, k)))
+					k++;
+			}
+			if ((e = fr_groups(t, len, k, 0)) != 0 &&
+			    !alnum(at(t, len, e)))
+				return e;
+		}
+		e = intl_groups(t, len, j, 0);
+		if (e != 0 && !alnum(at(t, len, e)))
+			return e;
+		return 0;
+	}
+	if (c == '0') {
+		/* 0 800 123 456, 0800 123 456 (and 0 805...) */
+		k = i + 1;
+		if (at(t, len, k) == ' ')
+			k++;
+		if ((at(t, len, k) == '8' || at(t, len, k) == '9') &&
+		    at(t, len, k + 1) == '0') {
+			size_t m = k;
+
+			if (digits_n(t, len, &m, 3) && sep(at(t, len, m)) &&
+			    (m++, digits_n(t, len, &m, 3)) &&
+			    sep(at(t, len, m)) &&
+			    (m++, digits_n(t, len, &m, 3)) &&
+			    !alnum(at(t, len, m)))
+				return m;
+		}
+		e = fr_groups(t, len, i + 1, 1);
+		if (e != 0 && !alnum(at(t, len, e)))
+			return e;
+		return 0;
+	}
+	if (c == '(') {
+		/* (555) 123-4567 */
+		k = i + 1;
+		if (digits_n(t, len, &k, 3) && at(t, len, k) == ')') {
+			k++;
+			if (at(t, len, k) == ' ')
+				k++;
+			if (digits_n(t, len, &k, 3) && sep(at(t, len, k)) &&
+			    (k++, digits_n(t, len, &k, 4)) &&
+			    !alnum(at(t, len, k)))
+				return k;
+		}
+		return 0;
+	}
+	if (is_digit(c)) {
+		/* 555-123-4567, 555.123.4567 */
+		int s0;
+
+		k = i;
+		if (digits_n(t, len, &k, 3) && (at(t, len, k) == '-' ||
+		    at(t, len, k) == '.')) {
+			s0 = at(t, len, k++);
+			if (digits_n(t, len, &k, 3) && at(t, len, k) == s0 &&
+			    (k++, digits_n(t, len, &k, 4)) &&
+			    !alnum(at(t, len, k)) && !(sep(at(t, len, k)) &&
+			    is_digit(at(t, len, k + 1))))
+				return k;
+		}
+	}
+	return 0;
+}
+
+static int
+email_local(int c)
+{
+	return is_alpha(c) || is_digit(c) || c == '.' || c == '_' ||
+	    c == '%' || c == '+' || c == '-';
+}
+
+/* E-mail around the '@' (or "(at)" / "[at]") at i..i+alen. */
+static int
+match_email(const char *t, size_t len, size_t i, size_t alen, size_t *a,
+    size_t *b)
+{
+	size_t s = i, e = i + alen, dot = 0, lab;
+
+	/* Around "(at)", blanks are allowed. */
+	if (alen > 1) {
+		while (s > 0 && t[s - 1] == ' ')
+			s--;
+		while (e < len && t[e] == ' ')
+			e++;
+	}
+	while (s > 0 && email_local((unsigned char)t[s - 1]))
+		s--;
+	while (s < i && t[s] == '.')
+		s++;
+	if (s == i || !email_local((unsigned char)t[s]) || t[s] == ' ')
+		return 0;
+	/* Domain: labels of letters, digits and hyphens, joined by dots. */
+	lab = e;
+	for (;;) {
+		size_t l0 = e;
+
+		while (e < len && (is_alpha((unsigned char)t[e]) ||
+		    is_digit((unsigned char)t[e]) || t[e] == '-'))
+			e++;
+		if (e == l0)
+			break;
+		lab = l0;
+		if (e + 1 < len && t[e] == '.' && (is_alpha((unsigned char)t[e +
+		    1]) || is_digit((unsigned char)t[e + 1]))) {
+			dot = 1;
+			e++;
+			continue;
+		}
+		break;
+	}
+	if (!dot || e - lab < 2)
+		return 0;
+	for (; lab < e; lab++)
+		if (!is_alpha((unsigned char)t[lab]))
+			return 0;
+	*a = s;
+	*b = e;
+	return 1;
+}
+
+static const char *const units[] = {
+	"UI", "UFC", "CFU", "UI/L", "Hz", "GEQ", "Copies", "Cellules",
+	"Leucocytes", "Plaquettes", "Hematies", "Globules", NULL
+};
+
+/* A French postcode at i followed by a capitalised city word. */
+static size_t
+match_cp(const char *t, size_t len, size_t i)
+{
+	size_t j = i, w;
+	int d1, d2, letters, k;
+	const unsigned char *u;
+
+	if (alnum(prev(t, i)) || prev(t, i) == ',' || prev(t, i) == '.')
+		return 0;
+	if (!digits_n(t, len, &j, 5) || alnum(at(t, len, j)))
+		return 0;
+	d1 = t[i] - '0';
+	d2 = t[i + 1] - '0';
+	if ((d1 == 0 && d2 == 0) || (d1 == 9 && d2 == 6) || d1 * 10 + d2 > 98)
+		return 0;
+	if (at(t, len, j) != ' ')
+		return 0;
+	w = j + 1;
+	u = (const unsigned char *)t + w;
+	/* Capital letter, ASCII or a Latin-1 capital (U+00C0..U+00DE). */
+	if (w >= len || !((u[0] >= 'A' && u[0] <= 'Z') || (u[0] == 0xc3 &&
+	    w + 1 < len && u[1] >= 0x80 && u[1] <= 0x9e)))
+		return 0;
+	letters = 0;
+	while (w < len && (is_alpha((unsigned char)t[w]) ||
+	    (unsigned char)t[w] >= 0x80 || (t[w] == '-' && letters > 0))) {
+		if ((unsigned char)t[w] < 0x80 || ((unsigned char)t[w] & 0xc0)
+		    == 0xc0)
+			letters++;
+		w++;
+	}
+	if (letters < 3 || at(t, len, w) == '/')
+		return 0;
+	for (k = 0; units[k] != NULL; k++)
+		if (strlen(units[k]) == w - j - 1 &&
+		    strncasecmp(units[k], t + j + 1, w - j - 1) == 0)
+			return 0;
+	return j;
+}
+
+/* --- dates --------------------------------------------------------------- */
+
+static const char *const months[12] = {
+	"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+	"août", "septembre", "octobre", "novembre", "décembre"
+};
+
+/* Folded month names and accepted abbreviations. */
+static const struct { const char *w; int m; } month_words[] = {
+	{ "janvier", 1 }, { "janv", 1 }, { "fevrier", 2 }, { "fevr", 2 },
+	{ "fev", 2 }, { "mars", 3 }, { "avril", 4 }, { "avr", 4 },
+	{ "mai", 5 }, { "juin", 6 }, { "juillet", 7 }, { "juil", 7 },
+	{ "aout", 8 }, { "septembre", 9 }, { "sept", 9 }, { "octobre", 10 },
+	{ "oct", 10 }, { "novembre", 11 }, { "nov", 11 }, { "decembre", 12 },
+	{ "dec", 12 }
+};
+
+struct datefound {
+	size_t end;
+	int y, m, d;
+	int style;		/* 0 numeric d/m/y, 1 ISO y-m-d, 2 words */
+	char sepc;
+	int wide_d, wide_m;	/* day and month had two digits */
+	int year2;		/* two-digit year */
+	int ucase;		/* month: 0 lower, 1 Capital, 2 UPPER */
+	int er;			/* "1er" */
+};
+
+/* Read 1..max digits. */
+static int
+num(const char *t, size_t len, size_t *j, int max, int *v, int *nd)
+{
+	int n = 0, x = 0;
+
+	while (n < max && is_digit(at(t, len, *j))) {
+		x = x * 10 + t[*j] - '0';
+		(*j)++;
+		n++;
+	}
+	*v = x;
+	*nd = n;
+	return n > 0;
+}
+
+static size_t
+match_date(const char *t, size_t len, size_t i, struct datefound *df)
+{
+	size_t j = i;
+	int a, b, c, na, nb, nc;
+	char s0;
+
+	memset(df, 0, sizeof *df);
+	if (alnum(prev(t, i)) || prev(t, i) == '/' || prev(t, i) == '.' ||
+	    prev(t, i) == '-')
+		return 0;
+	if (!num(t, len, &j, 4, &a, &na))
+		return 0;
+	s0 = (char)at(t, len, j);
+	if (na == 4 && (s0 == '-' || s0 == '/')) {
+		/* yyyy-mm-dd */
+		j++;
+		if (!num(t, len, &j, 2, &b, &nb) || nb != 2 ||
+		    at(t, len, j) != s0)
+			return 0;
+		j++;
+		if (!num(t, len, &j, 2, &c, &nc) || nc != 2 ||
+		    is_digit(at(t, len, j)) || is_alpha(at(t, len, j)))
+			return 0;
+		if (!eds_date_valid(a, b, c))
+			return 0;
+		df->style = 1;
+		df->sepc = s0;
+		df->y = a;
+		df->m = b;
+		df->d = c;
+		df->end = j;
+		return j;
+	}
+	if (na > 2)
+		return 0;
+	if (s0 == '/' || s0 == '-' || s0 == '.') {
+		j++;
+		if (!num(t, len, &j, 2, &b, &nb) || at(t, len, j) != s0)
+			return 0;
+		j++;
+		if (!num(t, len, &j, 4, &c, &nc) || (nc != 4 && nc != 2) ||
+		    is_digit(at(t, len, j)) || is_alpha(at(t, len, j)) ||
+		    (at(t, len, j) == s0 && is_digit(at(t, len, j + 1))))
+			return 0;
+		if (nc == 2)
+			c = c < 69 ? 2000 + c : 1900 + c;
+		if (!eds_date_valid(c, b, a))
+			return 0;
+		df->style = 0;
+		df->sepc = s0;
+		df->d = a;
+		df->m = b;
+		df->y = c;
+		/* 3/4/2024 stays unpadded; 03/04/2024 and 21/11/2024 padded. */
+		df->wide_d = df->wide_m = na == 2 && nb == 2;
+		df->year2 = nc == 2;
+		df->end = j;
+		return j;
+	}
+	/* d[er] monthname yyyy */
+	if (a == 1 && at(t, len, j) == 'e' && at(t, len, j + 1) == 'r') {
+		df->er = 1;
+		j += 2;
+	}
+	if (at(t, len, j) != ' ')
+		return 0;
+	j++;
+	{
+		char w[16];
+		size_t k = 0, st = j, mi;
+		uint32_t ch;
+		size_t l;
+
+		while (j < len && k < sizeof w - 2) {
+			ch = utf8_get((const unsigned char *)t + j, len - j, &l);
+			if (ch < 0x80 && is_alpha((int)ch))
+				w[k++] = (char)(ch | 0x20);
+			else if (ch == 0xe9 || ch == 0xc9)
+				w[k++] = 'e';
+			else if (ch == 0xfb || ch == 0xdb)
+				w[k++] = 'u';
+			else
+				break;
+			j += l;
+		}
+		if (k == 0 || alnum(at(t, len, j)))
+			return 0;
+		w[k] = '\0';
+		for (mi = 0; mi < sizeof month_words / sizeof month_words[0];
+		    mi++)
+			if (strcmp(w, month_words[mi].w) == 0)
+				break;
+		if (mi == sizeof month_words / sizeof month_words[0])
+			return 0;
+		b = month_words[mi].m;
+		if (at(t, len, j) == '.')
+			j++;
+		{
+			/* Letter case of the month: lower, Capital or UPPER. */
+			size_t q = st, nl = 0, nu = 0, first_up = 0;
+
+			while (q < j) {
+				ch = utf8_get((const unsigned char *)t + q, len - q,
+				    &l);
+				if ((ch >= 'A' && ch <= 'Z') || (ch >= 0xc0 &&
+				    ch <= 0xde && ch != 0xd7)) {
+					nu++;
+					if (q == st)
+						first_up = 1;
+				}
+				nl++;
+				q += l;
+			}
+			df->ucase = nu == nl && nl > 1 ? 2 : first_up ? 1 : 0;
+		}
+	}
+	if (at(t, len, j) != ' ')
+		return 0;
+	j++;
+	if (!num(t, len, &j, 4, &c, &nc) || nc != 4 || alnum(at(t, len, j)))
+		return 0;
+	if (!eds_date_valid(c, b, a))
+		return 0;
+	df->style = 2;
+	df->d = a;
+	df->m = b;
+	df->y = c;
+	df->end = j;
+	return j;
+}
+
+/* Append n as at least width digits (n >= 0). */
+static void
+put_num(struct eds_buf *o, int n, int width)
+{
+	char d[12];
+	int k = 0;
+
+	do {
+		d[k++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0 && k < 11);
+	while (k < width)
+		d[k++] = '0';
+	while (k > 0)
+		eds_buf_addch(o, d[--k]);
+}
+
+static void
+put_date(struct eds_buf *o, const struct datefound *df, int offset)
+{
+	struct eds_tm tm;
+	const char *mn;
+	size_t k, l;
+
+	memset(&tm, 0, sizeof tm);
+	tm.year = df->y;
+	tm.month = df->m;
+	tm.day = df->d;
+	eds_tm_add_days(&tm, offset);
+	switch (df->style) {
+	case 1:
+		put_num(o, tm.year, 4);
+		eds_buf_addch(o, df->sepc);
+		put_num(o, tm.month, 2);
+		eds_buf_addch(o, df->sepc);
+		put_num(o, tm.day, 2);
+		break;
+	case 0:
+		put_num(o, tm.day, df->wide_d ? 2 : 1);
+		eds_buf_addch(o, df->sepc);
+		put_num(o, tm.month, df->wide_m ? 2 : 1);
+		eds_buf_addch(o, df->sepc);
+		if (df->year2)
+			put_num(o, tm.year % 100, 2);
+		else
+			put_num(o, tm.year, 4);
+		break;
+	default:
+		if (tm.day == 1 && df->er)
+			eds_buf_addstr(o, "1er ");
+		else {
+			put_num(o, tm.day, 1);
+			eds_buf_addch(o, ' ');
+		}
+		mn = months[tm.month - 1];
+		l = strlen(mn);
+		for (k = 0; k < l; k++) {
+			unsigned char ch = (unsigned char)mn[k];
+
+			if (df->ucase == 2 || (df->ucase == 1 && k == 0)) {
+				if (ch >= 'a' && ch <= 'z')
+					ch = (unsigned char)(ch - 32);
+				else if (ch == 0xc3 && k + 1 < l) {
+					/* é -> É, û -> Û */
+					eds_buf_addch(o, (char)ch);
+					ch = (unsigned char)mn[++k] - 0x20;
+				}
+			}
+			eds_buf_addch(o, (char)ch);
+		}
+		eds_buf_addch(o, ' ');
+		put_num(o, tm.year, 4);
+		break;
+	}
+}
+
+/* --- the scan ------------------------------------------------------------- */
+
+static int
+span_cmp(const void *x, const void *y)
+{
+	const struct eds_scrub_span *a = x, *b = y;
+
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind > b->kind ? -1 : 1;
+	if (a->end != b->end)
+		return a->end > b->end ? -1 : 1;
+	return 0;
+}
+
+/* Sort and keep, of overlapping findings, the strongest kind. */
+static void
+resolve(struct eds_scrubber *s)
+{
+	size_t i, n = 0;
+
+	if (s->nsp < 2)
+		return;
+	qsort(s->sp, s->nsp, sizeof *s->sp, span_cmp);
+	for (i = 0; i < s->nsp; i++) {
+		struct eds_scrub_span c = s->sp[i];
+
+		while (n > 0 && s->sp[n - 1].end > c.start &&
+		    (c.kind > s->sp[n - 1].kind || (c.kind ==
+		    s->sp[n - 1].kind && c.end - c.start > s->sp[n - 1].end -
+		    s->sp[n - 1].start)))
+			n--;
+		if (n > 0 && s->sp[n - 1].end > c.start)
+			continue;
+		s->sp[n++] = c;
+	}
+	s->nsp = n;
+}
+
+static const char *const tokens[] = {
+	"[DATE]", "[CP]", NULL, "[TEL]", "[NIR]", "[EMAIL]"
+};
+
+/* Bytes where a finding can start: digits, '+', '(', '[' and '@'. */
+static const unsigned char interesting[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['+'] = 1, ['('] = 1,
+	['['] = 1, ['@'] = 1
+};
+
+void
+eds_scrub(struct eds_scrubber *s, const char *t, size_t len, int offset,
+    const char **out, size_t *outlen)
+{
+	struct datefound df;
+	size_t i, e, a, b, last;
+
+	s->nsp = 0;
+	*out = t;
+	*outlen = len;
+	if (len == 0)
+		return;
+	for (i = 0; i < len; i++) {
+		int c = (unsigned char)t[i];
+
+		if (!interesting[c])
+			continue;
+		if (c == '@') {
+			if (match_email(t, len, i, 1, &a, &b))
+				span(s, a, b, EDS_SCRUB_EMAIL, NULL);
+			continue;
+		}
+		if ((c == '(' || c == '[') && i + 3 < len &&
+		    (t[i + 1] | 0x20) == 'a' && (t[i + 2] | 0x20) == 't' &&
+		    t[i + 3] == (c == '(' ? ')' : ']')) {
+			if (match_email(t, len, i, 4, &a, &b))
+				span(s, a, b, EDS_SCRUB_EMAIL, NULL);
+			continue;
+		}
+		if (!is_digit(c) && c != '+' && c != '(')
+			continue;
+		if (alnum(prev(t, i)) && is_digit(c))
+			continue;	/* inside a word or number */
+		if ((e = match_nir(t, len, i)) != 0)
+			span(s, i, e, EDS_SCRUB_NIR, NULL);
+		if ((e = match_tel(t, len, i)) != 0)
+			span(s, i, e, EDS_SCRUB_TEL, NULL);
+		if (!is_digit(c))
+			continue;
+		if ((e = match_cp(t, len, i)) != 0)
+			span(s, i, e, EDS_SCRUB_CP, NULL);
+		if (s->dates != EDS_DATES_KEEP &&
+		    (e = match_date(t, len, i, &df)) != 0)
+			span(s, i, e, EDS_SCRUB_DATE, NULL);
+	}
+	if (s->nrv > 0) {
+		if (!s->folded)
+			fold_row(s);
+		if (s->nnd > 0)
+			find_row_values(s, t, len);
+	}
+	if (s->nsp == 0)
+		return;
+	resolve(s);
+	s->out.len = 0;
+	eds_buf_grow(&s->out, len + 16);
+	last = 0;
+	for (i = 0; i < s->nsp; i++) {
+		struct eds_scrub_span *p = &s->sp[i];
+
+		eds_buf_add(&s->out, t + last, p->start - last);
+		last = p->end;
+		s->counts[p->kind]++;
+		if (p->kind == EDS_SCRUB_ROW) {
+			eds_buf_addch(&s->out, '[');
+			eds_buf_addstr(&s->out, p->label);
+			eds_buf_addch(&s->out, ']');
+		} else if (p->kind == EDS_SCRUB_DATE &&
+		    s->dates == EDS_DATES_SHIFT && offset != 0) {
+			(void)match_date(t, len, p->start, &df);
+			put_date(&s->out, &df, offset);
+		} else
+			eds_buf_addstr(&s->out, tokens[p->kind]);
+	}
+	eds_buf_add(&s->out, t + last, len - last);
+	*out = s->out.p;
+	*outlen = s->out.len;
+}
