@@ -76,6 +76,8 @@ eds_consent_status_report(const struct eds_registry *reg, const char *id,
 	struct hist *h = NULL;
 	size_t cap = 0, nh = 0, hcap = 0, i;
 	char t1[EDS_CONSENT_TIME_MAX], t2[EDS_CONSENT_TIME_MAX];
+	const char *key;
+	size_t idlen;
 	long want = -1;
 	int found, rc, w = 9, shown = 0;
 
@@ -84,7 +86,10 @@ eds_consent_status_report(const struct eds_registry *reg, const char *id,
 		if ((int)strlen(scope) > w)
 			w = (int)strlen(scope);
 	}
-	if ((found = eds_registry_find(reg, id, strlen(id), &pt, err)) == -1)
+	/* Trimmed as at import and in the filter. */
+	idlen = strlen(id);
+	key = eds_consent_trim(id, &idlen);
+	if ((found = eds_registry_find(reg, key, idlen, &pt, err)) == -1)
 		return -1;
 	eds_buf_addf(out, "patient %s as of %s", id, tstr(at, t1));
 	if (!found) {

@@ -36,6 +36,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "csvread.h"
 #include "input.h"
 #include "json.h"
@@ -203,6 +205,7 @@ struct segment {
 	char name[40];
 	uint64_t bytes;
 	char sha256[EDS_SHA256_HEX];
+	uint32_t crc;		/* CRC-32 (zlib), checked by every reader */
 	uint64_t events;
 	int64_t imported;
 };
@@ -252,6 +255,22 @@ parse_u64(const char *s, uint64_t *v)
 	errno = 0;
 	*v = strtoull(s, &end, 10);
 	return errno != 0 || *end != '\0' ? -1 : 0;
+}
+
+/* Eight lower-case hex digits. */
+static int
+parse_crc(const char *s, uint64_t *v)
+{
+	size_t i;
+
+	for (i = 0; i < 8; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' &&
+		    s[i] <= 'f')))
+			return -1;
+	if (s[8] != '\0')
+		return -1;
+	*v = strtoull(s, NULL, 16);
+	return 0;
 }
 
 static int
@@ -369,17 +388,20 @@ manifest_parse(const char *dir, char *text, size_t len, struct manifest *m,
 				BAD("bad index line");
 			snprintf(m->index, sizeof m->index, "%s", w[1]);
 			memcpy(m->index_sha256, w[3], EDS_SHA256_HEX);
-		} else if (n == 6 && strcmp(w[0], "segment") == 0) {
+		} else if (n == 7 && strcmp(w[0], "segment") == 0) {
 			struct segment *s;
+			uint64_t crc;
 
 			m->seg = xreallocarray(m->seg, m->nseg + 1,
 			    sizeof *m->seg);
 			s = &m->seg[m->nseg++];
 			if (!name_ok(w[1], "events-", ".csv") ||
 			    parse_u64(w[2], &s->bytes) == -1 ||
-			    !is_hex64(w[3]) || parse_u64(w[4], &s->events) ==
-			    -1 || parse_time_word(w[5], &s->imported) == -1)
+			    !is_hex64(w[3]) || parse_crc(w[4], &crc) == -1 ||
+			    parse_u64(w[5], &s->events) == -1 ||
+			    parse_time_word(w[6], &s->imported) == -1)
 				BAD("bad segment line");
+			s->crc = (uint32_t)crc;
 			snprintf(s->name, sizeof s->name, "%s", w[1]);
 			memcpy(s->sha256, w[3], EDS_SHA256_HEX);
 		} else
@@ -415,8 +437,9 @@ manifest_format(const struct manifest *m, struct eds_buf *b)
 	    (unsigned long long)m->index_bytes, m->index_sha256);
 	for (i = 0; i < m->nseg; i++) {
 		eds_consent_time_format(m->seg[i].imported, t);
-		eds_buf_addf(b, "segment %s %llu %s %llu %s\n", m->seg[i].name,
-		    (unsigned long long)m->seg[i].bytes, m->seg[i].sha256,
+		eds_buf_addf(b, "segment %s %llu %s %08lx %llu %s\n",
+		    m->seg[i].name, (unsigned long long)m->seg[i].bytes,
+		    m->seg[i].sha256, (unsigned long)m->seg[i].crc,
 		    (unsigned long long)m->seg[i].events, t);
 	}
 	eds_sha256(b->p, b->len, digest);
@@ -603,6 +626,42 @@ map_index(struct eds_registry *r, int fd, struct eds_error *err)
 	return 0;
 }
 
+/* CRC-32 of a log segment, read in chunks (nothing stays resident). */
+static int
+crc_file(int dirfd, const char *dir, const struct segment *s, uint32_t *out,
+    struct eds_error *err)
+{
+	unsigned char *buf;
+	uLong crc = crc32(0L, Z_NULL, 0);
+	ssize_t n;
+	int fd;
+
+	if ((fd = openat(dirfd, s->name, O_RDONLY | O_CLOEXEC)) == -1)
+		return eds_error_errno(err, EDS_EX_NOINPUT, errno, "cannot "
+		    "open '%s/%s'", dir, s->name);
+#ifdef HAVE_POSIX_FADVISE
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+	buf = xmalloc(WBUF);
+	while ((n = read(fd, buf, WBUF)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			int e = errno;
+
+			free(buf);
+			close(fd);
+			return eds_error_errno(err, EDS_EX_IOERR, e, "cannot "
+			    "read '%s/%s'", dir, s->name);
+		}
+		crc = crc32(crc, buf, (uInt)n);
+	}
+	free(buf);
+	close(fd);
+	*out = (uint32_t)crc;
+	return 0;
+}
+
 static int
 check_segments(struct eds_registry *r, int dirfd, int flags,
     struct eds_error *err)
@@ -610,6 +669,7 @@ check_segments(struct eds_registry *r, int dirfd, int flags,
 	char hex[EDS_SHA256_HEX], path[PATH_MAX + 64];
 	struct stat st;
 	uint64_t size;
+	uint32_t crc = 0;
 	size_t i;
 
 	for (i = 0; i < r->m.nseg; i++) {
@@ -632,9 +692,17 @@ check_segments(struct eds_registry *r, int dirfd, int flags,
 			    (unsigned long long)st.st_size,
 			    (unsigned long long)s->bytes);
 		r->log_bytes += s->bytes;
-		if (!(flags & EDS_REGISTRY_VERIFY_LOG))
-			continue;
 		snprintf(path, sizeof path, "%s/%s", r->dir, s->name);
+		if (!(flags & EDS_REGISTRY_VERIFY_LOG)) {
+			if (crc_file(dirfd, r->dir, s, &crc, err) == -1)
+				return -1;
+			if (crc != s->crc)
+				return eds_error_set(err, EDS_EX_DATAERR,
+				    "the consent registry '%s' is corrupt: its "
+				    "log segment '%s' fails its checksum (edited "
+				    "or damaged)", r->dir, s->name);
+			continue;
+		}
 		if (eds_sha256_file(path, hex, &size, err) == -1)
 			return -1;
 		if (strcmp(hex, s->sha256) != 0)
@@ -1013,6 +1081,7 @@ struct wfile {
 	uint64_t size;
 	struct eds_sha256 sha;
 	int sha_live;
+	uLong crc;		/* CRC-32 of what was written */
 };
 
 static unsigned long temp_counter;
@@ -1044,6 +1113,7 @@ wf_open(struct wfile *w, int dirfd, const char *dir, struct eds_error *err)
 	w->buf = xmalloc(WBUF);
 	eds_sha256_init(&w->sha);
 	w->sha_live = 1;
+	w->crc = crc32(0L, Z_NULL, 0);
 	return 0;
 }
 
@@ -1075,6 +1145,9 @@ wf_write(struct wfile *w, const void *p, size_t n, struct eds_error *err)
 
 	eds_sha256_update(&w->sha, p, n);
 	w->size += n;
+	for (k = 0; k < n; k += WBUF)
+		w->crc = crc32(w->crc, s + k, (uInt)(n - k < WBUF ? n - k :
+		    WBUF));
 	while (n > 0) {
 		if (w->len == WBUF && wf_flush(w, err) == -1)
 			return -1;
@@ -2034,6 +2107,7 @@ eds_registry_import(const char *dir, const struct eds_import_options *o,
 		s->imported = m.updated;
 		if (wf_finish(&seg, s->sha256, &s->bytes, err) == -1)
 			goto done;
+		s->crc = (uint32_t)seg.crc;
 	}
 	/* The rejects file must exist before the registry changes. */
 	if (g.rej != NULL) {

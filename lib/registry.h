@@ -4,8 +4,9 @@
  *
  *     DIR/manifest            what the registry is: format version,
  *                             generation, counts, and every file below
- *                             with its size and SHA-256; it ends with the
- *                             SHA-256 of its own lines
+ *                             with its size and SHA-256 (and CRC-32 for
+ *                             log segments); it ends with the SHA-256 of
+ *                             its own lines
  *     DIR/events-NNNNNN.csv   the event log: one segment per import, in
  *                             import order, never rewritten (canonical
  *                             CSV in the event format, times in UTC)
@@ -39,8 +40,12 @@
  * time and an expiry).  A patient with 3 decisions over 2 scopes and a
  * 10-byte identifier costs 12 + 12 + 4 + 21 = 49 bytes: 25 bytes per
  * (patient, scope) entry, all of it shared page cache (mmap), none of it
- * heap.  An import holds the events of its own files in memory (about 56
- * bytes per event plus the identifier) and streams the old index.
+ * heap.  Measured: 10 million patients with 3 events each (23.3 million
+ * entries) make a 507 MB index, 21.7 bytes per entry, ready in about 1 s:
+ * 0.35 s for the SHA-256 of the index, 0.6 s for the CRC-32 of the
+ * 1.75 GB log, which readers check although only imports read it.  An
+ * import holds the events of its own files in memory (about 90 bytes per
+ * event at its peak, identifier included) and streams the old index.
  */
 #ifndef EDS_REGISTRY_H
 #define EDS_REGISTRY_H
@@ -59,21 +64,22 @@
 struct eds_registry;
 
 enum {
-	/* Also check every log segment's SHA-256 (stats, import). */
+	/* Check log segments by SHA-256, not CRC-32 (stats, import). */
 	EDS_REGISTRY_VERIFY_LOG = 1 << 0
 };
 
 /*
  * Open the registry in dir for reading: read and check the manifest
  * (format version, its own checksum), map the index and check its
- * SHA-256, check that every log segment has the size the manifest says
- * (and its SHA-256 with EDS_REGISTRY_VERIFY_LOG).  Fails with 66 when dir
+ * SHA-256, check that every log segment has the size and CRC-32 the
+ * manifest says (its SHA-256 instead with EDS_REGISTRY_VERIFY_LOG).  Fails with 66 when dir
  * or its manifest is missing or unreadable, 65 when anything is corrupt,
  * truncated or of another format version, 74 on a read error.  Never
  * returns an empty registry for a missing one.  The caller closes it.
  */
 struct eds_registry *eds_registry_open(const char *dir, int flags,
     struct eds_error *);
+/* An open registry is never modified: threads and filters may share it. */
 void eds_registry_close(struct eds_registry *);
 
 struct eds_registry_info {

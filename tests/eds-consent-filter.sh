@@ -165,6 +165,9 @@ restore
 truncate -s -10 "$R"/events-000001.csv
 fails 65 "truncated or appended to"
 restore
+printf 'X' | dd of="$R/events-000001.csv" bs=1 seek=60 conv=notrunc 2>/dev/null
+fails 65 "log segment 'events-000001.csv' fails its checksum"
+restore
 sed -i '1s/1$/7/' "$R/manifest"
 fails 65 "has format version 7; this eds-consent reads version 1 only"
 restore
