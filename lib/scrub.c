@@ -1285,6 +1285,23 @@ in_list(const char *const *list, const char *w)
 	return 0;
 }
 
+/* The first two bytes of some title (c0 is D, P or M in either case). */
+static inline int
+title_start(int c0, int c1)
+{
+	c1 |= 0x20;		/* '.' stays '.' */
+	switch (c0 | 0x20) {
+	case 'd':
+		return c1 == 'r' || c1 == 'o';
+	case 'p':
+		return c1 == 'r';
+	default:
+		return c1 == '.' || c1 == 'm' || c1 == 'l' || c1 == 'e' ||
+		    c1 == 'r' || c1 == 's' || c1 == 'i' || c1 == 'a' ||
+		    c1 == 'o';
+	}
+}
+
 /* A title at i (a word start): its end, after its full stop; 0 if none. */
 static size_t
 match_title(const char *t, size_t len, size_t i, int *flags)
@@ -1691,8 +1708,9 @@ eds_scrub(struct eds_scrubber *s, const char *t, size_t len, int offset,
 		if (!interesting[c])
 			continue;
 		if (interesting[c] == 2) {
-			/* Inside a word is the common case. */
-			if (i == 0 || !is_alpha((unsigned char)t[i - 1]))
+			/* Inside a word, or not a title, is the common case. */
+			if ((i == 0 || !is_alpha((unsigned char)t[i - 1])) &&
+			    i + 1 < len && title_start(c, (unsigned char)t[i + 1]))
 				find_people(s, t, len, i);
 			continue;
 		}
