@@ -23,23 +23,6 @@
 	"0000000000000000000000000000000000000000000000000000000000000000"
 #define MAX_LINE (16 * 1024 * 1024)
 
-static void
-files(struct eds_buf *b, const struct eds_run_file *f, size_t n)
-{
-	size_t i;
-
-	eds_buf_addch(b, '[');
-	for (i = 0; i < n; i++) {
-		eds_buf_addstr(b, i ? ",{\"path\":" : "{\"path\":");
-		eds_json_str(b, f[i].path);
-		eds_buf_addstr(b, ",\"sha256\":");
-		eds_json_str(b, f[i].sha256[0] ? f[i].sha256 : NULL);
-		eds_buf_addf(b, ",\"bytes\":%llu}",
-		    (unsigned long long)f[i].bytes);
-	}
-	eds_buf_addch(b, ']');
-}
-
 void
 eds_journal_line(struct eds_buf *b, const struct eds_run *r,
     unsigned long seq, const char *time, const char *user, const char *host,
@@ -58,7 +41,7 @@ eds_journal_line(struct eds_buf *b, const struct eds_run *r,
 	eds_buf_addstr(b, ",\"action\":");
 	eds_json_str(b, r->action);
 	eds_buf_addstr(b, ",\"inputs\":");
-	files(b, r->inputs, r->ninputs);
+	eds_run_files_json(b, r->inputs, r->ninputs);
 	eds_buf_addstr(b, ",\"config_sha256\":");
 	eds_json_str(b, r->config_sha256[0] ? r->config_sha256 : NULL);
 	eds_buf_addstr(b, ",\"key_id\":");
@@ -66,7 +49,7 @@ eds_journal_line(struct eds_buf *b, const struct eds_run *r,
 	eds_buf_addstr(b, ",\"counts\":{");
 	eds_run_counts_json(r, b);
 	eds_buf_addstr(b, "},\"outputs\":");
-	files(b, r->outputs, r->noutputs);
+	eds_run_files_json(b, r->outputs, r->noutputs);
 	eds_buf_addf(b, ",\"status\":%d", r->status);
 	for (i = 0; i < r->nextra; i++) {
 		eds_buf_addch(b, ',');

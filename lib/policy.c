@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "schema.h"
 #include "pseudonym.h"
 #include "xmalloc.h"
 #include "yamlconf.h"
@@ -54,18 +55,6 @@ const char *
 eds_action_name(enum eds_action a)
 {
 	return action_names[a];
-}
-
-static int
-valid_name(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		    *s == '_'))
-			return 0;
-	return 1;
 }
 
 static int
@@ -306,7 +295,7 @@ load_col(const struct eds_yaml *y, const struct eds_ynode *key,
 			    "cannot be renamed");
 		if (eds_yaml_str(y, v, &s, err) == -1)
 			return -1;
-		if (!valid_name(s))
+		if (!eds_column_name_valid(s))
 			return eds_yaml_error(y, v, err, "new name '%s' must be "
 			    "lower-case letters, digits and underscores", s);
 		c->rename = xstrdup(s);

@@ -161,8 +161,8 @@ eds_run_counts_json(const struct eds_run *r, struct eds_buf *b)
 	}
 }
 
-static void
-files_json(struct eds_buf *b, const struct eds_run_file *f, size_t n)
+void
+eds_run_files_json(struct eds_buf *b, const struct eds_run_file *f, size_t n)
 {
 	size_t i;
 
@@ -192,9 +192,9 @@ eds_run_stats_json(const struct eds_run *r, struct eds_buf *b)
 	if (r->ncounts > 0)
 		eds_buf_addch(b, ',');
 	eds_buf_addstr(b, "\"inputs\":");
-	files_json(b, r->inputs, r->ninputs);
+	eds_run_files_json(b, r->inputs, r->ninputs);
 	eds_buf_addstr(b, ",\"outputs\":");
-	files_json(b, r->outputs, r->noutputs);
+	eds_run_files_json(b, r->outputs, r->noutputs);
 	eds_buf_addstr(b, ",\"config_sha256\":");
 	eds_json_str(b, r->config_sha256[0] ? r->config_sha256 : NULL);
 	eds_buf_addstr(b, ",\"key_id\":");

@@ -58,6 +58,9 @@ uint64_t eds_run_get(const struct eds_run *, const char *name);
 /* Add a top-level member whose value is already JSON text. */
 void eds_run_extra(struct eds_run *, const char *key, const char *json);
 
+/* Append a JSON array of files ({"path","sha256","bytes"}) to b. */
+void eds_run_files_json(struct eds_buf *b, const struct eds_run_file *,
+    size_t n);
 /* Append the counts as JSON members (no braces) to b. */
 void eds_run_counts_json(const struct eds_run *, struct eds_buf *b);
 /* Append the whole --stats object (one line, no newline) to b. */

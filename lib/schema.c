@@ -56,8 +56,8 @@ eds_role_parse(const char *s, enum eds_role *out)
 	return -1;
 }
 
-static int
-valid_name(const char *s)
+int
+eds_column_name_valid(const char *s)
 {
 	if (*s == '\0')
 		return 0;
@@ -104,7 +104,7 @@ load_column(const struct eds_yaml *y, const struct eds_ynode *n,
 	if (eds_yaml_require(y, n, "name", &v, err) == -1 ||
 	    eds_yaml_str(y, v, &s, err) == -1)
 		return -1;
-	if (!valid_name(s))
+	if (!eds_column_name_valid(s))
 		return eds_yaml_error(y, v, err, "column name '%s' must be "
 		    "lower-case letters, digits and underscores", s);
 	c->name = xstrdup(s);

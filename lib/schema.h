@@ -66,6 +66,8 @@ void eds_schema_free(struct eds_schema *);
 /* Index of the column named name, or -1. */
 long eds_schema_find(const struct eds_schema *, const char *name);
 
+/* 1 if s is a canonical column name: [a-z0-9_]+ (schemas and policies). */
+int eds_column_name_valid(const char *s);
 const char *eds_ctype_name(enum eds_ctype);
 const char *eds_role_name(enum eds_role);
 int eds_role_parse(const char *, enum eds_role *);
