@@ -47,12 +47,13 @@ struct eds_scrubber {
 	/* findings */
 	struct eds_scrub_span *sp;
 	size_t nsp, cap_sp;
+	int people;		/* the last text has EDS_SCRUB_PERSON spans */
 	struct eds_buf out;
 	uint64_t counts[EDS_SCRUB_NKINDS];
 };
 
 static const char *const kind_names[] = {
-	"date", "cp", "row", "tel", "nir", "email"
+	"date", "cp", "person", "row", "tel", "nir", "email"
 };
 
 const char *
@@ -1105,6 +1106,534 @@ put_date(struct eds_buf *o, const struct datefound *df, int offset)
 	}
 }
 
+/* --- people named after a title ------------------------------------------- */
+
+/*
+ * A title or form of address (Dr, Pr, Mme, M., Monsieur, Maître ...)
+ * followed by one to four name words is a person other than the ones the
+ * row names: a clinician, a relative.  The name words become [PERSONNE];
+ * the title stays, it says who spoke without saying who it was.
+ */
+
+/* Letters as far as names go: Latin-1, Latin Extended-A and B, combining
+ * accents, Latin Extended Additional (Vietnamese). */
+static int
+u_letter(uint32_t c)
+{
+	if (c < 0x80)
+		return is_alpha((int)c);
+	return (c >= 0xc0 && c <= 0x24f && c != 0xd7 && c != 0xf7) ||
+	    (c >= 0x300 && c <= 0x36f) || (c >= 0x1e00 && c <= 0x1eff);
+}
+
+static int
+u_upper(uint32_t c)
+{
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z';
+	if (c >= 0xc0 && c <= 0xde)
+		return c != 0xd7;
+	if ((c >= 0x100 && c <= 0x137) || (c >= 0x14a && c <= 0x177) ||
+	    (c >= 0x1e00 && c <= 0x1eff))
+		return (c & 1) == 0;
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+		return (c & 1) == 1;
+	return c == 0x178;
+}
+
+/* The character before byte i (0 at the start). */
+static uint32_t
+char_before(const char *t, size_t i)
+{
+	size_t k, l;
+
+	if (i == 0)
+		return 0;
+	if ((unsigned char)t[i - 1] < 0x80)
+		return (unsigned char)t[i - 1];
+	k = i - 1;
+	while (k > 0 && i - k < 4 && ((unsigned char)t[k] & 0xc0) == 0x80)
+		k--;
+	return utf8_get((const unsigned char *)t + k, i - k, &l);
+}
+
+static inline uint32_t
+char_at(const char *t, size_t len, size_t i, size_t *l)
+{
+	if (i >= len) {
+		*l = 0;
+		return 0;
+	}
+	return utf8_get((const unsigned char *)t + i, len - i, l);
+}
+
+enum {
+	T_DOT = 1,		/* may be followed by a full stop */
+	T_NEEDDOT = 2,		/* must be, and then by a blank: "M." */
+	T_MIXED = 4,		/* a word in capitals too (PR, MR): the name
+				 * must then be Capitalised, not in capitals */
+	T_PLURAL = 8,		/* "Drs Martin et Durand" */
+	T_WORD = 16		/* a full word: any case, accents ignored */
+};
+
+static const struct title {
+	const char *w;		/* as written; T_WORD: folded */
+	unsigned char len, flags;
+} titles[] = {
+	{ "M", 1, T_NEEDDOT }, { "MM", 2, T_NEEDDOT | T_PLURAL },
+	{ "Dr", 2, T_DOT }, { "DR", 2, T_DOT }, { "dr", 2, T_DOT },
+	{ "Pr", 2, T_DOT }, { "PR", 2, T_MIXED },
+	{ "Me", 2, T_DOT }, { "Mr", 2, T_DOT }, { "MR", 2, T_DOT | T_MIXED },
+	{ "mr", 2, T_DOT }, { "Ms", 2, T_DOT },
+	{ "Dre", 3, T_DOT }, { "Drs", 3, T_DOT | T_PLURAL },
+	{ "DRS", 3, T_DOT | T_PLURAL }, { "Prs", 3, T_DOT | T_PLURAL },
+	{ "Mme", 3, T_DOT }, { "MME", 3, T_DOT }, { "mme", 3, T_DOT },
+	{ "Mrs", 3, T_DOT }, { "MRS", 3, T_DOT },
+	{ "Prof", 4, T_DOT }, { "PROF", 4, T_DOT }, { "prof", 4, T_DOT },
+	{ "Mmes", 4, T_DOT | T_PLURAL }, { "MMES", 4, T_DOT | T_PLURAL },
+	{ "Mlle", 4, T_DOT }, { "MLLE", 4, T_DOT }, { "mlle", 4, T_DOT },
+	{ "Miss", 4, 0 }, { "Melle", 5, T_DOT }, { "MELLE", 5, T_DOT },
+	{ "Mlles", 5, T_DOT | T_PLURAL },
+	{ "doctor", 6, T_WORD }, { "madame", 6, T_WORD },
+	{ "maitre", 6, T_WORD }, { "mister", 6, T_WORD },
+	{ "docteur", 7, T_WORD }, { "docteure", 8, T_WORD },
+	{ "docteurs", 8, T_WORD | T_PLURAL }, { "monsieur", 8, T_WORD },
+	{ "mesdames", 8, T_WORD | T_PLURAL }, { "professor", 9, T_WORD },
+	{ "messieurs", 9, T_WORD | T_PLURAL }, { "professeur", 10, T_WORD },
+	{ "professeure", 11, T_WORD }, { "professeurs", 11, T_WORD | T_PLURAL },
+	{ "mademoiselle", 12, T_WORD },
+	{ "mesdemoiselles", 14, T_WORD | T_PLURAL }
+};
+
+#define NTITLES (sizeof titles / sizeof titles[0])
+
+/*
+ * Particles between the words of a name ("de La Fontaine", "van der
+ * Berg", "Le Goff"), folded; they belong to the name only before a name
+ * word.
+ */
+static const char *const particles[] = {
+	"de", "du", "des", "van", "von", "der", "den", "le", "la", "di",
+	"da", "dos", "das", "del", "della", "ben", "bin", "ibn", "el", "al",
+	"ter", "ten", "zu", NULL
+};
+
+/*
+ * Capitalised words that follow a title without being a name (besides the
+ * titles themselves: "Monsieur le Professeur"): functions ("Madame la
+ * Directrice") and the words that open a sentence after a line break
+ * ("Cher Monsieur" then "Je vous ...").  Folded.
+ */
+static const char *const not_names[] = {
+	"directeur", "directrice", "president", "presidente", "ministre",
+	"maire", "chef", "cadre", "interne", "externe", "patient",
+	"patiente", "responsable", "medecin", "confrere", "consoeur",
+	"je", "nous", "vous", "il", "elle", "ils", "elles", "on", "ce",
+	"cette", "votre", "vos", "mon", "ma", "mes", "son", "sa", "ses",
+	"en", "au", "aux", "un", "une", "les", "et", "ou", "mais", "donc",
+	"si", "dans", "sur", "avec", "sans", "chez", "pour", "par",
+	"comme", "bien", "tres", "suite", "merci", "veuillez", "cordialement",
+	"bonjour", "objet", "cc", "the", "we", "dear", "thank", "thanks",
+	NULL
+};
+
+/* Fold a short word into w (lower-case ASCII, accents removed); 0 if it
+ * does not fit or holds other letters. */
+static size_t
+fold_word(const char *t, size_t a, size_t b, char *w, size_t cap)
+{
+	size_t k = 0, l;
+	uint32_t c;
+	const char *f;
+
+	while (a < b) {
+		c = utf8_get((const unsigned char *)t + a, b - a, &l);
+		a += l;
+		if (c < 0x80)
+			f = NULL;
+		else if (c >= 0xc0 && c <= 0xff)
+			f = latin1[c - 0xc0];
+		else if (c >= 0x100 && c <= 0x17f)
+			f = latin_ext_a(c);
+		else if (c >= 0x300 && c <= 0x36f)
+			continue;
+		else
+			return 0;
+		if (f == NULL) {
+			if (k + 1 >= cap)
+				return 0;
+			w[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		} else {
+			if (k + strlen(f) >= cap)
+				return 0;
+			memcpy(w + k, f, strlen(f));
+			k += strlen(f);
+		}
+	}
+	w[k] = '\0';
+	return k;
+}
+
+static int
+in_list(const char *const *list, const char *w)
+{
+	size_t i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (list[i][0] == w[0] && strcmp(list[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+/* The first two bytes of some title (c0 is D, P or M in either case). */
+static inline int
+title_start(int c0, int c1)
+{
+	c1 |= 0x20;		/* '.' stays '.' */
+	switch (c0 | 0x20) {
+	case 'd':
+		return c1 == 'r' || c1 == 'o';
+	case 'p':
+		return c1 == 'r';
+	default:
+		return c1 == '.' || c1 == 'm' || c1 == 'l' || c1 == 'e' ||
+		    c1 == 'r' || c1 == 's' || c1 == 'i' || c1 == 'a' ||
+		    c1 == 'o';
+	}
+}
+
+/* A title at i (a word start): its end, after its full stop; 0 if none. */
+static size_t
+match_title(const char *t, size_t len, size_t i, int *flags)
+{
+	char w[16];
+	size_t j = i, l, n, k, wl;
+	uint32_t c;
+	int a, b, d;
+
+	while (j < len && j - i <= 15) {
+		if ((unsigned char)t[j] < 0x80) {
+			if (!is_alpha((unsigned char)t[j]))
+				break;
+			j++;
+			continue;
+		}
+		c = utf8_get((const unsigned char *)t + j, len - j, &l);
+		if (!u_letter(c))
+			break;
+		j += l;
+	}
+	n = j - i;
+	if (n > 15 || (j < len && (is_digit(t[j]) || t[j] == '_' ||
+	    t[j] == '@')))
+		return 0;
+	if (n <= 5) {
+		/* Abbreviations, as written (the table is sorted by length). */
+		for (k = 0; k < NTITLES && titles[k].len <= n; k++)
+			if (titles[k].len == n && titles[k].w[0] == t[i] &&
+			    memcmp(titles[k].w + 1, t + i + 1, n - 1) == 0)
+				goto found;
+		return 0;
+	}
+	/*
+	 * Words: doc-, pro-, mad-, mai- (maî-), mis-, mon-, mes- first, the
+	 * common case being a word that is none of them.
+	 */
+	a = t[i] | 0x20;
+	b = t[i + 1] | 0x20;
+	d = (unsigned char)t[i + 2] < 0x80 ? t[i + 2] | 0x20 :
+	    (unsigned char)t[i + 2];
+	if (!((a == 'd' && b == 'o' && d == 'c') ||
+	    (a == 'p' && b == 'r' && d == 'o') ||
+	    (a == 'm' && ((b == 'a' && (d == 'd' || d == 'i' || d == 0xc3)) ||
+	    (b == 'i' && d == 's') || (b == 'o' && d == 'n') ||
+	    (b == 'e' && d == 's')))))
+		return 0;
+	if ((wl = fold_word(t, i, j, w, sizeof w)) == 0)
+		return 0;
+	for (k = 0; k < NTITLES; k++)
+		if (titles[k].len == wl && (titles[k].flags & T_WORD) &&
+		    memcmp(titles[k].w, w, wl) == 0)
+			goto found;
+	return 0;
+found:
+	*flags = titles[k].flags;
+	if (at(t, len, j) == '.') {
+		if (!(*flags & (T_DOT | T_NEEDDOT)))
+			return 0;
+		j++;
+	} else if (*flags & T_NEEDDOT)
+		return 0;
+	return j;
+}
+
+/* A blank between words: space, tab, no-break spaces. */
+static size_t
+blank_at(const char *t, size_t len, size_t i)
+{
+	size_t l;
+	uint32_t c = char_at(t, len, i, &l);
+
+	return c == ' ' || c == '\t' || c == 0xa0 || c == 0x202f ||
+	    c == 0x2009 ? l : 0;
+}
+
+/* Skip blanks from i, and at most nl line breaks. */
+static size_t
+skip_blanks(const char *t, size_t len, size_t i, int nl)
+{
+	size_t l;
+
+	for (;;) {
+		if ((l = blank_at(t, len, i)) != 0)
+			i += l;
+		else if (nl > 0 && at(t, len, i) == '\n')
+			i++, nl--;
+		else if (nl > 0 && at(t, len, i) == '\r' &&
+		    at(t, len, i + 1) == '\n')
+			i += 2, nl--;
+		else
+			return i;
+	}
+}
+
+enum { W_NAME = 1, W_INITIAL, W_PARTICLE };
+
+static int
+apostrophe(const char *t, size_t len, size_t i, size_t *l)
+{
+	uint32_t c = char_at(t, len, i, l);
+
+	return c == '\'' || c == 0x2019;
+}
+
+/*
+ * A word of a name at i: its end, or 0.  *kind says a name word
+ * (Capitalised, hyphens and apostrophes inside: "Jean-Pierre", "N'Diaye",
+ * "d'Arc"), initials ("J.", "J.-P.") or a particle; *mixed that it holds
+ * a lower-case letter.
+ */
+static size_t
+name_word(const char *t, size_t len, size_t i, int *kind, int *mixed)
+{
+	size_t j = i, l, l2, n = 0;
+	uint32_t c = char_at(t, len, i, &l);
+	char w[16];
+	int fl;
+
+	*mixed = 0;
+	/* d'Arc, l'Hermite: an elided particle before a capital */
+	if ((c == 'd' || c == 'l' || c == 'D' || c == 'L') &&
+	    apostrophe(t, len, i + 1, &l2) &&
+	    u_upper(char_at(t, len, i + 1 + l2, &l))) {
+		j = i + 1 + l2;
+		c = char_at(t, len, j, &l);
+	}
+	if (!u_upper(c)) {
+		/* A particle in lower case, or not a name. */
+		while (u_letter(c = char_at(t, len, j, &l)))
+			j += l;
+		if (j == i || fold_word(t, i, j, w, sizeof w) == 0 ||
+		    !in_list(particles, w))
+			return 0;
+		*kind = W_PARTICLE;
+		return j;
+	}
+	if (j == i && at(t, len, i + l) == '.') {
+		/* Initials: J. J.-P. J.P. */
+		j = i + l + 1;
+		for (;;) {
+			size_t k = j;
+
+			if (at(t, len, k) == '-')
+				k++;
+			c = char_at(t, len, k, &l);
+			if (!u_upper(c) || at(t, len, k + l) != '.')
+				break;
+			j = k + l + 1;
+		}
+		if (u_letter(char_at(t, len, j, &l)) || is_digit(at(t, len, j)))
+			return 0;
+		*kind = W_INITIAL;
+		return j;
+	}
+	for (;;) {
+		c = char_at(t, len, j, &l);
+		if (u_letter(c)) {
+			if (!u_upper(c) && !(c >= 0x300 && c <= 0x36f))
+				*mixed = 1;
+			n++;
+			j += l;
+			continue;
+		}
+		if (n > 0 && (c == '-' || apostrophe(t, len, j, &l)) &&
+		    u_letter(char_at(t, len, j + l, &l2))) {
+			j += l;
+			continue;
+		}
+		break;
+	}
+	if (n < 2 || is_digit(at(t, len, j)) || at(t, len, j) == '@' ||
+	    at(t, len, j) == '_')
+		return 0;
+	if (match_title(t, len, i, &fl) != 0)
+		return 0;		/* "MM. Petit, Mme Roux" */
+	if (fold_word(t, i, j, w, sizeof w) != 0) {
+		if (in_list(particles, w)) {
+			*kind = W_PARTICLE;
+			return j;
+		}
+		if (in_list(not_names, w))
+			return 0;
+	}
+	*kind = W_NAME;
+	return j;
+}
+
+/*
+ * The name after a title, from i: one to four name words or initials,
+ * with particles between them.  Returns its end (its start in *start), or
+ * 0 when there is none.
+ */
+static size_t
+match_name(const char *t, size_t len, size_t i, int flags, size_t *start)
+{
+	size_t e, end = 0, b;
+	int kind, mixed, words = 0, parts = 0;
+
+	*start = i;
+	for (;;) {
+		if ((e = name_word(t, len, i, &kind, &mixed)) == 0)
+			break;
+		if (kind == W_PARTICLE) {
+			if (++parts > 3)
+				break;
+		} else {
+			if (words == 0 && (flags & T_MIXED) && !mixed)
+				return 0;
+			words++;
+			parts = 0;
+			end = e;
+			if (words == 4)
+				break;
+		}
+		b = skip_blanks(t, len, e, 0);
+		if (b == e && kind != W_INITIAL)
+			break;
+		i = b;
+	}
+	return end;
+}
+
+/* People named after a title at i; spans for each. */
+static void
+find_people(struct eds_scrubber *s, const char *t, size_t len, size_t i)
+{
+	uint32_t p = char_before(t, i);
+	size_t e, b, a, end, k;
+	int flags;
+
+	if (u_letter(p) || (p < 0x80 && (is_digit((int)p) || p == '_' ||
+	    p == '-' || p == '@' || p == '/' || p == '\'')) || p == 0x2019)
+		return;
+	if ((e = match_title(t, len, i, &flags)) == 0)
+		return;
+	b = skip_blanks(t, len, e, 1);
+	if (b == e && (t[e - 1] != '.' || (flags & T_NEEDDOT)))
+		return;
+	while ((end = match_name(t, len, b, flags, &a)) != 0) {
+		span(s, a, end, EDS_SCRUB_PERSON, NULL);
+		s->people = 1;
+		if (!(flags & T_PLURAL))
+			break;
+		/* "Drs Martin et Durand", "MM. Petit, Roux" */
+		k = skip_blanks(t, len, end, 0);
+		if (at(t, len, k) == ',')
+			k++;
+		else if (at(t, len, k) == '&')
+			k++;
+		else if (at(t, len, k) == 'e' && at(t, len, k + 1) == 't' &&
+		    k > end)
+			k += 2;
+		else
+			break;
+		b = skip_blanks(t, len, k, 0);
+		if (b == k)
+			break;
+	}
+}
+
+/*
+ * A person's name that the row's values cover word for word is the
+ * patient's: the row's labels stay.  Otherwise the person swallows the
+ * row's findings that overlap it ("M. Jean Dupont, son époux", with Dupont
+ * the patient's name, is one [PERSONNE]), but not the title before it.
+ * The losers are marked with NKINDS, then removed.
+ */
+static void
+people_vs_rows(struct eds_scrubber *s, const char *t, size_t len)
+{
+	size_t i, j, k, l, e;
+	int changed = 1, covered, fl;
+	uint32_t c;
+
+	while (changed) {
+		changed = 0;
+		for (i = 0; i < s->nsp; i++) {
+			struct eds_scrub_span *p = &s->sp[i];
+
+			if (p->kind != EDS_SCRUB_PERSON)
+				continue;
+			covered = 0;
+			for (j = 0; j < s->nsp; j++)
+				if (s->sp[j].kind == EDS_SCRUB_ROW &&
+				    s->sp[j].start < p->end &&
+				    s->sp[j].end > p->start)
+					covered = 1;
+			if (!covered)
+				continue;
+			/* Is every letter of the name inside a row value? */
+			for (k = p->start; k < p->end && covered; k += l) {
+				c = utf8_get((const unsigned char *)t + k,
+				    p->end - k, &l);
+				if (!u_letter(c))
+					continue;
+				covered = 0;
+				for (j = 0; j < s->nsp; j++)
+					if (s->sp[j].kind == EDS_SCRUB_ROW &&
+					    s->sp[j].start <= k &&
+					    s->sp[j].end > k)
+						covered = 1;
+			}
+			if (covered) {
+				p->kind = EDS_SCRUB_NKINDS;
+				changed = 1;
+				continue;
+			}
+			for (j = 0; j < s->nsp; j++) {
+				struct eds_scrub_span *r = &s->sp[j];
+
+				if (r->kind != EDS_SCRUB_ROW ||
+				    r->start >= p->end || r->end <= p->start)
+					continue;
+				/* The row's value may hold the title: it stays. */
+				if (r->start < p->start && !((e = match_title(t,
+				    len, r->start, &fl)) != 0 &&
+				    skip_blanks(t, len, e, 1) == p->start))
+					p->start = r->start;
+				if (r->end > p->end)
+					p->end = r->end;
+				r->kind = EDS_SCRUB_NKINDS;
+				changed = 1;
+			}
+		}
+	}
+	for (i = j = 0; i < s->nsp; i++)
+		if (s->sp[i].kind != EDS_SCRUB_NKINDS)
+			s->sp[j++] = s->sp[i];
+	s->nsp = j;
+}
+
 /* --- the scan ------------------------------------------------------------- */
 
 static int
@@ -1146,14 +1675,18 @@ resolve(struct eds_scrubber *s)
 }
 
 static const char *const tokens[] = {
-	"[DATE]", "[CP]", NULL, "[TEL]", "[NIR]", "[EMAIL]"
+	"[DATE]", "[CP]", "[PERSONNE]", NULL, "[TEL]", "[NIR]", "[EMAIL]"
 };
 
-/* Bytes where a finding can start: digits, '+', '(', '[' and '@'. */
+/*
+ * Bytes where a finding can start: digits, '+', '(', '[' and '@' (1), and
+ * the first letters of titles (2).
+ */
 static const unsigned char interesting[256] = {
 	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
 	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['+'] = 1, ['('] = 1,
-	['['] = 1, ['@'] = 1
+	['['] = 1, ['@'] = 1,
+	['D'] = 2, ['d'] = 2, ['P'] = 2, ['p'] = 2, ['M'] = 2, ['m'] = 2
 };
 
 void
@@ -1164,6 +1697,7 @@ eds_scrub(struct eds_scrubber *s, const char *t, size_t len, int offset,
 	size_t i, e, a, b, last;
 
 	s->nsp = 0;
+	s->people = 0;
 	*out = t;
 	*outlen = len;
 	if (len == 0)
@@ -1173,6 +1707,13 @@ eds_scrub(struct eds_scrubber *s, const char *t, size_t len, int offset,
 
 		if (!interesting[c])
 			continue;
+		if (interesting[c] == 2) {
+			/* Inside a word, or not a title, is the common case. */
+			if ((i == 0 || !is_alpha((unsigned char)t[i - 1])) &&
+			    i + 1 < len && title_start(c, (unsigned char)t[i + 1]))
+				find_people(s, t, len, i);
+			continue;
+		}
 		if (c == '@') {
 			if (match_email(t, len, i, 1, &a, &b))
 				span(s, a, b, EDS_SCRUB_EMAIL, NULL);
@@ -1209,6 +1750,8 @@ eds_scrub(struct eds_scrubber *s, const char *t, size_t len, int offset,
 	}
 	if (s->nsp == 0)
 		return;
+	if (s->people)
+		people_vs_rows(s, t, len);
 	resolve(s);
 	s->out.len = 0;
 	eds_buf_grow(&s->out, len + 16);

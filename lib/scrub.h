@@ -14,13 +14,20 @@
  *     case-, accent- and hyphen-insensitive, on word boundaries; a value
  *     of several words is also matched word by word, skipping words of
  *     fewer than 3 letters, particles and street words         -> [LABEL]
+ *   - a person named after a title or form of address (Dr, Pr, Docteur,
+ *     Professeur, M., Mme, Mlle, Madame, Monsieur, Me, Maître, Mr, Mrs,
+ *     Ms, Prof., Doctor ...): one to four Capitalised name words or
+ *     initials, with particles between them ("Dr Jean-Pierre Le Goff",
+ *     "Mme de La Fontaine", "Pr J.-P. N'Diaye"), the title kept; a name
+ *     that the row's values cover word for word keeps their labels
+ *     instead                                                 -> [PERSONNE]
  *   - a French postcode followed by a city name ("75012 Paris")  -> [CP]
  *   - dates (12/03/2024, 12-03-24, 2024-03-12, 12 mars 2024, 1er mars
  *     2024): kept, shifted by the patient's offset in the same format, or
  *     replaced by [DATE]
  *
  * and replaces each with its token.  Where findings overlap, the stronger
- * kind wins: e-mail, NIR, telephone, row value, postcode, date.
+ * kind wins: e-mail, NIR, telephone, row value, person, postcode, date.
  *
  * A scrubber is reused for every row: eds_scrub_row() names the row's
  * identifying values (they are folded lazily, once per row, only when
@@ -37,6 +44,7 @@
 enum eds_scrub_kind {
 	EDS_SCRUB_DATE,
 	EDS_SCRUB_CP,
+	EDS_SCRUB_PERSON,
 	EDS_SCRUB_ROW,
 	EDS_SCRUB_TEL,
 	EDS_SCRUB_NIR,
@@ -85,7 +93,7 @@ size_t eds_scrub_spans(const struct eds_scrubber *,
     const struct eds_scrub_span **);
 /* Findings by kind since the scrubber was made (dates: shifted or redacted). */
 uint64_t eds_scrub_count(const struct eds_scrubber *, enum eds_scrub_kind);
-/* "date", "cp", "row", "tel", "nir", "email". */
+/* "date", "cp", "person", "row", "tel", "nir", "email". */
 const char *eds_scrub_kind_name(enum eds_scrub_kind);
 
 #endif

@@ -6,7 +6,8 @@ does to a canonical laboratory extract: IPP, NDA and NIR pseudonymised
 the birth date turned into an age at sampling (top-coded at 90), the sample
 time shifted by the patient's offset, the comment scrubbed (NIR with a valid
 key, French and international telephone numbers, e-mail addresses, the
-row's names, IPP and NDA; dates shifted).
+row's names, IPP and NDA, people named after a title such as Dr or Mme;
+dates shifted).
 
 It is the yardstick of the benchmark (scripts/bench.d/20-pseudo.sh: eds-pseudo
 must be at least 10 times faster) and a check of the contract: its
@@ -67,6 +68,12 @@ def main():
     nir_re = re.compile(r"(?<![0-9A-Za-z])([12378](?:[ .-]?[0-9]){4}[ .-]?(?:[0-9]{2}|2[AB])(?:[ .-]?[0-9]){6}[ .-]?[0-9]{2})(?![0-9A-Za-z])")
     tel_re = re.compile(r"(?<![0-9A-Za-z+])(?:(?:\+|00)33[ .-]?(?:\(0\)[ .-]?)?[1-9](?:[ .-]?[0-9]{2}){4}|0[1-9](?:([ .-]?)[0-9]{2})(?:\1[0-9]{2}){3}|\+[1-9][0-9 .()-]{7,18}[0-9])(?![0-9A-Za-z])")
     mail_re = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+    part = r"(?:(?:[Dd][eu]|des|[Ll][ae]|van|von|der|[Dd]a|[Bb]en)\s+)*"
+    word = r"[A-ZÀ-ÖØ-Þ](?:\.|[\w'’-]+)"
+    person_re = re.compile(
+        r"(?<![\w'’@/-])((?:Dr|DR|dr|Pr|Prof|Mme|MME|mme|Mlle|Mr|Mrs|Ms|Me)\.?[ \t]+|M\.[ \t]+|"
+        r"(?i:docteur|professeur|madame|monsieur|mademoiselle|ma[iî]tre)[ \t]+)"
+        r"(" + part + word + r"(?:[ \t]+" + part + word + r"){0,3})")
     date_re = re.compile(r"(?<![0-9])([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?![0-9])")
 
     def nir_ok(m):
@@ -83,6 +90,7 @@ def main():
         for n in names:
             if len(n) >= 2:
                 text = re.sub(r"(?<!\w)" + re.escape(n) + r"(?!\w)", "[NOM]", text, flags=re.I)
+        text = person_re.sub(lambda m: m.group(1) + "[PERSONNE]", text)
         for v, lab in ((ipp, "[IPP]"), (nda, "[NDA]")):
             if v:
                 text = re.sub(r"(?<![0-9])" + re.escape(v) + r"(?![0-9])", lab, text)

@@ -10,7 +10,10 @@ Format of the output, one item per line:
   ID<TAB>annotated sentence                  a case, scrubbed with that context
 In a sentence, {KIND:text} marks a span the scrubber must replace, and
 {DATE:text=shifted} a date and its expected shifted form.  KIND is NIR, TEL,
-EMAIL, CP, DATE, or the label of a row value (NOM, IPP, NDA, ADRESSE).
+EMAIL, CP, DATE, PERSONNE (a person named after a title: the name words,
+not the title), or the label of a row value (NOM, IPP, NDA, ADRESSE).
+A backslash and n (two characters) in a sentence stands for a line break,
+so that multi-line texts fit on one line.
 Expected outputs are derived from the annotations, never from the code.
 """
 import datetime
@@ -160,7 +163,7 @@ def variants(name):
 name_templates = [
     "M. {L} a été prélevé ce matin.", "Mme {L} signale une fièvre.", "Patient {F} {L}, bilan de contrôle.",
     "{L} {F} : hémolyse, à reprélever.", "Vu avec {F} {L} et sa fille.", "Prévenir {L} du résultat.",
-    "Dr Morel a appelé pour {F}.", "Échantillon de {F} {L} non étiqueté.", "Compte rendu pour {L}.",
+    "Dr {{PERSONNE:Morel}} a appelé pour {F}.", "Échantillon de {F} {L} non étiqueté.", "Compte rendu pour {L}.",
     "Famille de {F} présente.", "{F} est allergique à la pénicilline.", "Résultat communiqué à M. {L} par téléphone.",
 ]
 for rep in range(7):
@@ -190,12 +193,12 @@ case("P11", "M. {NOM:Silva} revu.")
 case("P12", "Mme {NOM:OEUVRARD} revue.")
 case("P12", "Mme {NOM:Œuvrard} revue.")
 case("P10", "M. {NOM:Ostergaard} revu.")
-case("P4", "M. {NOM:Mueller} revu.")   # a spelling the scrubber cannot know
+case("P4", "M. {NOM:Mueller} revu.")   # a spelling the scrubber cannot know (found as a person)
 # word boundaries: other words containing the names are not names
-case("P8", "Dosage demandé par le Dr Martinez, service de Martinique.")
+case("P8", "Dosage demandé par le Dr {PERSONNE:Martinez}, service de Martinique.")
 case("P8", "Lea Martineau, interne, a validé.")
 case("P1", "Prélèvement au pont de Dupontel.")
-case("P6", "Dr Lefebvre de garde.")
+case("P6", "Dr {PERSONNE:Lefebvre} de garde.")
 case("P7", "Nguyenne? Non.")
 
 # --- IPP, NDA, address --------------------------------------------------------------
@@ -237,10 +240,11 @@ def fmt_words(d, style, er):
 
 date_templates = ["Prélevé le {x}.", "Dernier bilan du {x}, stable.", "Contrôle prévu le {x}",
                   "Hospitalisé du {x} au {y}.", "Résultat du {x} à 10h30."]
-def date_case(cid, off):
-    d = datetime.date(2020, 1, 1) + datetime.timedelta(days=rnd.randint(0, 1800))
+def date_case(cid, off, r=None):
+    r = r or rnd
+    d = datetime.date(2020, 1, 1) + datetime.timedelta(days=r.randint(0, 1800))
     s = d + datetime.timedelta(days=off)
-    st = rnd.randint(0, 8)
+    st = r.randint(0, 8)
     if st == 0: a, b = d.strftime("%d/%m/%Y"), s.strftime("%d/%m/%Y")
     elif st == 1:
         # Unpadded input stays unpadded; two two-digit fields read as padded.
@@ -280,6 +284,128 @@ negatives = [
 ]
 for s in negatives:
     case(pick(), s)
+
+# --- people named after a title (clinicians, relatives) ---------------------------
+# Drawn from their own random stream, so that the sections above stay as
+# they were.  The gold span is the name (one to four words, initials and
+# particles), never the title, which stays.
+prnd = random.Random(20261130)
+CLINICIANS = [
+    "Philippe Richard", "Sandrine Caron", "Claire Moreau", "Jérémy Müller",
+    "Jean-Pierre Le Goff", "Anne-Sophie N'Diaye", "Loïc D'Almeida", "Gaëlle Kerouédan",
+    "Hervé Lecœur", "Zoé Aït-Ali", "Côme Saint-Jore", "Pierre-Étienne Ben Saïd",
+    "Inès Núñez", "Maëlle Kowalski", "Timothée van der Berg", "Bérénice de Villiers",
+    "Aïcha Traoré", "Yannick Le Bihan", "Noémie Thébault", "Grégoire Abécassis",
+]
+def dr():
+    return prnd.choice(["Dr ", "Dr ", "Dr ", "Pr "]) + "{PERSONNE:%s}" % prnd.choice(CLINICIANS)
+def p_date(cid):
+    return date_case(cid, CTX[cid][2], prnd)
+def p_hour():
+    return "%dh%02d" % (prnd.randint(7, 18), 5 * prnd.randint(0, 11))
+def p_tel():
+    return "{TEL:0%d %02d %02d %02d %02d}" % tuple([prnd.randint(1, 7)] + [prnd.randint(0, 99) for _ in range(4)])
+def p_mail():
+    return "{EMAIL:%s.%s@chu-exemple.test}" % (prnd.choice("abcdejlmps"), prnd.choice(["durand", "petit", "ben-said", "fleury", "roux"]))
+def p_nir():
+    b = prnd.choice("12") + "%02d%02d%02d%03d%03d" % (prnd.randint(0, 99), prnd.randint(1, 12), prnd.choice([13, 33, 59, 69, 75]), prnd.randint(1, 990), prnd.randint(1, 999))
+    return "{NIR:%s%02d}" % (b, nir_key(b))
+# The phrasings of tools/eds-gen (tools/eds-gen-data.h): every template
+# that writes a clinician ({DR}), in every source.
+GEN_TEMPLATES = [
+    lambda c: "Valeur critique téléphonée au %s le %s à %s (poste %s)." % (dr(), p_date(c), p_hour(), p_tel()),
+    lambda c: "Résultat \"critique\" ; %s prévenu(e) à %s." % (dr(), p_hour()),
+    lambda c: "Prescription de %s ; NIR %s." % (dr(), p_nir()),
+    lambda c: "Indication : Contrôle post-opératoire demandé par %s.\\nTechnique : Cliché de face debout en inspiration." % dr(),
+    lambda c: "Conclusion : Résultats communiqués par téléphone à %s (%s)." % (dr(), p_tel()),
+    lambda c: "Conclusion : Absence d'anomalie significative.\\n\\n%s" % dr(),
+    lambda c: "Conclusion : compte rendu transmis à %s (%s)." % (dr(), p_mail()),
+    lambda c: "Copie au médecin traitant, %s, %s." % (dr(), p_mail()),
+    lambda c: "Je vous remercie de m'avoir adressé ce patient et reste à votre disposition.\\nBien confraternellement, %s." % dr(),
+    lambda c: "Antécédents : diabète de type 2, HTA.\\nFin de dictée. Relu et validé par %s." % dr(),
+]
+for rep in range(4):
+    for tpl in GEN_TEMPLATES:
+        cid = prnd.choice(CONTEXTS)[0]
+        case(cid, tpl(cid))
+# Titles, names and their forms, written by hand.
+people_cases = [
+    ("P4", "Validé par le Docteur {PERSONNE:Jérémy Müller}."),
+    ("P2", "Vu avec sa fille Mme {PERSONNE:Laure Petit}."),
+    ("P1", "M. {PERSONNE:Paul Dupont}, son époux, est présent."),
+    ("P8", "Avis du Pr {PERSONNE:Claire Moreau} demandé."),
+    ("P6", "Dr. {PERSONNE:Hugo Berger} prévenu par téléphone."),
+    ("P9", "Avis du Pr. {PERSONNE:Anne Roussel} en RCP."),
+    ("P3", "Courrier au Professeur {PERSONNE:Jean-Baptiste Lemoine}."),
+    ("P7", "Revu en présence de Madame {PERSONNE:Hélène Rivière}, sa sœur."),
+    ("P10", "Monsieur {PERSONNE:Marc Lambert} (fils) accompagne le patient."),
+    ("P12", "Mlle {PERSONNE:Chloé Fabre}, petite-fille, prévenue."),
+    ("P5", "Mademoiselle {PERSONNE:Océane Picard} présente."),
+    ("P11", "Contact : Me {PERSONNE:Arnaud Gaillard}, avocat de la famille."),
+    ("P4", "Tutelle exercée par Maître {PERSONNE:Sophie Renaud}."),
+    ("P2", "Appel de MAÎTRE {PERSONNE:LECLERC} ce matin."),
+    ("P6", "AVIS DR {PERSONNE:MARTIN} : RAS."),
+    ("P7", "MME {PERSONNE:ROUX} (mère) joignable."),
+    ("P3", "vu par le docteur {PERSONNE:Maboul} hier."),
+    ("P9", "mme {PERSONNE:Roussel} a appelé."),
+    ("P1", "Dr {PERSONNE:J.-P. Martin} de garde."),
+    ("P8", "Relu par le Dr {PERSONNE:A. Lefèvre}."),
+    ("P12", "Pr {PERSONNE:J. Ng} (hématologie) informé."),
+    ("P5", "Dr {PERSONNE:Jean-Pierre Le Goff} et Mme {PERSONNE:Jeanne d'Arc}."),
+    ("P10", "Avis du Dr {PERSONNE:van der Berg} (néphrologie)."),
+    ("P11", "Revu par le Dr {PERSONNE:Anne-Sophie N’Diaye}."),
+    ("P9", "Dr {PERSONNE:O'Brien} consulté."),
+    ("P4", "Transmis au Dr {PERSONNE:Marie Anne Sophie Dubois}."),
+    ("P2", "Pr {PERSONNE:Pierre-Étienne de Saint-Exupéry} informé."),
+    ("P6", "Drs {PERSONNE:Martin} et {PERSONNE:Durand} présents."),
+    ("P7", "MM. {PERSONNE:Petit} et {PERSONNE:Roux}, les fils, sont venus."),
+    ("P3", "Mr {PERSONNE:John Smith} (interprète) présent."),
+    ("P8", "Mrs {PERSONNE:Smith} called back."),
+    ("P12", "Ms. {PERSONNE:Jane Doe}, case manager, informed."),
+    ("P1", "Prof. {PERSONNE:Ng} a validé."),
+    ("P10", "Doctor {PERSONNE:Watson} reviewed the films."),
+    ("P11", "Dr\u00a0{PERSONNE:Lucie Vidal} prévenue."),
+    ("P5", "Transmis au\\nDr {PERSONNE:Claire Moreau}\\nService de cardiologie"),
+    ("P9", "À l'attention de Madame\\n{PERSONNE:Hélène Rivière}\\nSecrétariat"),
+    ("P4", "Cher Monsieur {PERSONNE:Lambert},\\nJe vous remercie."),
+    ("P6", "Copie : Dr.{PERSONNE:Martin}, cardiologue."),
+    ("P3", "Dr {PERSONNE:Zoé Aït-Ali} et Dr {PERSONNE:Côme Saint-Jore} en RCP."),
+    ("P2", "Revue par Mme {PERSONNE:Œuvrard}, infirmière."),
+    ("P12", "Revu par Dr {PERSONNE:Søren Østergaard} (réanimation)."),
+    ("P1", "Monsieur le Professeur {PERSONNE:Le Goff} a validé."),
+    ("P8", "PR {PERSONNE:Carpentier} informé."),
+    ("P10", "Dre {PERSONNE:Julie Tremblay} (Québec) consultée."),
+    # the row's own names after a title keep their label
+    ("P2", "Mme {NOM:Le Gall} informée."),
+    ("P8", "Mme {NOM:Léa} {NOM:Martin} vue ce jour."),
+    ("P3", "Mme {NOM:Fatou} {NOM:N'Diaye} revue."),
+    ("P6", "M. ou Mme {NOM:LEFEVRE} joignable au {TEL:06 11 22 33 44}."),
+    ("P9", "Compte rendu d'hospitalisation de M. {NOM:BEN SAÏD} {NOM:Karim}."),
+    # a person whose name holds the patient's is one person
+    ("P11", "Dr {PERSONNE:Ange-Marie Da Silva} (cousin) prévenu."),
+    ("P5", "Mme {PERSONNE:Claire de La Fontaine}, sa belle-sœur."),
+]
+for cid, t in people_cases:
+    case(cid, t)
+# Titles without a name, and words that only look like titles: left alone.
+people_negatives = [
+    "M. tuberculosis isolé en culture.", "Recherche de M. pneumoniae négative.",
+    "PR séropositive sous méthotrexate.", "ANTÉCÉDENTS : PR SÉROPOSITIVE, HTA.",
+    "PR EN POUSSÉE.", "Dr de garde prévenu.", "Avis du Dr demandé.",
+    "À revoir avec le Dr.", "Cher Monsieur,\\nJe vous remercie de votre confiance.",
+    "Madame, Monsieur,\\nSuite à votre demande, voici le résultat.",
+    "Cher Confrère,\\nNous avons revu votre patient.", "Cher Monsieur\\nNous avons revu votre patient.",
+    "Madame la Directrice des soins informée.", "Monsieur le Maire a signé.",
+    "Docteur en pharmacie de garde.", "Prof. associé absent.",
+    "Composant monoclonal de type M. Le bilan est à refaire.",
+    "Mme présente une fièvre.", "Monsieur a bien compris les consignes.",
+    "Madame est sortie ce matin.", "Patient adressé par son médecin traitant.",
+    "Le Dr. Le patient refuse.", "MR angiographie réalisée.", "IRM : MR ANGIO sans anomalie.",
+    "dr. prévenu", "Me revoir dans 3 mois.", "Ms en attente.",
+    "Bilan demandé par les Drs de l'équipe.", "Prélèvement M. 3 reçu.", "Tube PR1 hémolysé.",
+]
+for t in people_negatives:
+    case(prnd.choice(CONTEXTS)[0], t)
 
 for cid, s in cases:
     assert "\t" not in s and "\n" not in s
