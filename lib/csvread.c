@@ -8,6 +8,12 @@
  * to libcsv, so CRLF works and a CR inside quotes is kept.  When a row grows
  * past max_row the reader stops feeding libcsv and skips to the row's end by
  * following quote parity, keeping memory bounded.
+ *
+ * Lines are fed whole: a line cut by the end of a chunk waits in `spill'
+ * (it fits in max_row, or the row is already known to be too large) and is
+ * fed with its end from the next chunk.  So every decision about a row
+ * (too large, badly quoted) depends on its bytes only, never on how the
+ * input happened to be cut into reads: a pipe and a file give the same rows.
  */
 #include "config.h"
 
@@ -43,6 +49,7 @@ struct eds_csv_reader {
 	size_t line_end;		/* end of the line being fed, in chunk */
 	size_t row_off;			/* where the open row starts in chunk */
 	struct eds_buf spill;		/* open row's bytes from earlier chunks */
+	size_t unfed;			/* of which, at its end, not yet fed */
 	struct eds_buf conv;		/* encoding conversion scratch */
 	struct eds_buf head;		/* first bytes, until a whole line */
 	int started;			/* BOM and separator settled */
@@ -243,6 +250,7 @@ deliver(struct eds_csv_reader *r, size_t end)
 		r->stopped = 1;
 	eds_record_clear(rec);
 	eds_buf_reset(&r->spill);
+	r->unfed = 0;
 	r->row_open = 0;
 }
 
@@ -287,6 +295,7 @@ start_skip_quoted(struct eds_csv_reader *r, size_t e, int has_lf)
 		take = room;
 	eds_buf_add(&r->spill, r->chunk + r->row_off, take);
 	r->rec.raw_truncated = 1;
+	r->unfed = 0;	/* never to be fed: the row is skipped */
 	r->parity = 0;
 	for (i = 0; i < r->spill.len; i++)
 		r->parity ^= r->spill.p[i] == '"';
@@ -300,6 +309,8 @@ start_skip_quoted(struct eds_csv_reader *r, size_t e, int has_lf)
 	if (has_lf && r->parity == 0)
 		end_skip(r, e);
 }
+
+static void bad_quoting(struct eds_csv_reader *, size_t, int);
 
 /* Process one line segment chunk[s, e); has_lf when it ends a line. */
 static void
@@ -333,15 +344,32 @@ segment(struct eds_csv_reader *r, size_t s, size_t e, int has_lf)
 		return;
 	}
 	r->line_end = e;
-	fed = csv_parse(&r->p, r->chunk + s, e - s, on_field, on_row, r);
-	if (fed < e - s) {
-		eds_record_reject(&r->rec, "bad-quoting", NULL,
-		    "malformed quotes: a quote inside an unquoted field, "
-		    "or text after a closing quote");
-		r->mode = SKIP_LINE;
-		if (has_lf)
-			end_skip(r, e);
+	if (r->unfed > 0) {
+		/* The start of this line, kept from the chunk before. */
+		size_t u = r->unfed;
+
+		r->unfed = 0;
+		if (csv_parse(&r->p, r->spill.p + r->spill.len - u, u,
+		    on_field, on_row, r) < u) {
+			bad_quoting(r, e, has_lf);
+			return;
+		}
 	}
+	fed = csv_parse(&r->p, r->chunk + s, e - s, on_field, on_row, r);
+	if (fed < e - s)
+		bad_quoting(r, e, has_lf);
+}
+
+/* libcsv refused the line ending at chunk[e): reject, skip to its end. */
+static void
+bad_quoting(struct eds_csv_reader *r, size_t e, int has_lf)
+{
+	eds_record_reject(&r->rec, "bad-quoting", NULL,
+	    "malformed quotes: a quote inside an unquoted field, "
+	    "or text after a closing quote");
+	r->mode = SKIP_LINE;
+	if (has_lf)
+		end_skip(r, e);
 }
 
 /* At the end of a chunk, keep the open row's bytes (bounded) for later. */
@@ -370,6 +398,15 @@ finish(struct eds_csv_reader *r)
 
 	r->chunk = "";
 	r->row_off = r->line_end = 0;
+	if (r->mode == FEED && r->unfed > 0) {
+		/* The last line, without a line end, kept from the last chunk. */
+		size_t u = r->unfed;
+
+		r->unfed = 0;
+		if (csv_parse(&r->p, r->spill.p + r->spill.len - u, u,
+		    on_field, on_row, r) < u)
+			bad_quoting(r, 0, 0);
+	}
 	switch (r->mode) {
 	case FEED:
 		if (csv_fini(&r->p, on_field, on_row, r) != 0) {
@@ -402,6 +439,25 @@ finish(struct eds_csv_reader *r)
 	return 0;
 }
 
+/*
+ * The line chunk[s, e) is cut by the end of the chunk: if the row still
+ * fits, keep the line for the next chunk (keep_open_row copies it) and
+ * return 1; if the row is too large already, return 0 to process it now.
+ */
+static int
+defer(struct eds_csv_reader *r, size_t s, size_t e)
+{
+	if (!r->row_open) {
+		r->row_open = 1;
+		r->row_off = s;
+		r->row_line = r->lines + 1;
+	}
+	if (r->spill.len + (e - r->row_off) > r->opt.max_row)
+		return 0;
+	r->unfed += e - s;
+	return 1;
+}
+
 /* Cut chunk[s, n) into lines and process them. */
 static void
 feed_chunk(struct eds_csv_reader *r, const char *chunk, size_t s, size_t n)
@@ -415,6 +471,8 @@ feed_chunk(struct eds_csv_reader *r, const char *chunk, size_t s, size_t n)
 	while (s < n) {
 		nl = memchr(chunk + s, '\n', n - s);
 		e = nl != NULL ? (size_t)(nl - chunk) + 1 : n;
+		if (nl == NULL && r->mode == FEED && defer(r, s, e))
+			break;
 		segment(r, s, e, nl != NULL);
 		if (nl != NULL)
 			r->lines++;

@@ -32,6 +32,7 @@ static const char *const output_keys[] = { "gzip", "max_reject_rate", NULL };
 struct ctx {
 	const struct eds_yaml *y;
 	char *dir;		/* directory of the spec, with trailing '/' */
+	int flags;		/* EDS_PROJECT_* */
 	struct eds_error *err;
 };
 
@@ -140,6 +141,13 @@ inputs(struct ctx *c, const struct eds_ynode *m, struct eds_dataset_spec *d)
 		if (eds_yaml_str(c->y, item, &s, c->err) == -1)
 			return -1;
 		pat = resolve(c, s);
+		if (c->flags & EDS_PROJECT_NO_GLOB) {
+			d->inputs = xreallocarray(d->inputs, d->ninputs + 2,
+			    sizeof *d->inputs);
+			d->inputs[d->ninputs++] = pat;
+			d->inputs[d->ninputs] = NULL;
+			continue;
+		}
 		memset(&g, 0, sizeof g);
 		r = glob(pat, GLOB_ERR, NULL, &g);
 		if (r == GLOB_NOMATCH || (r == 0 && g.gl_pathc == 0)) {
@@ -321,22 +329,22 @@ load(struct ctx *c, struct eds_project *p)
 	return 0;
 }
 
-struct eds_project *
-eds_project_load(const char *path_, struct eds_error *err)
+/* Load the specification parsed into y, named path. */
+static struct eds_project *
+from_yaml(const char *path_, struct eds_yaml *y, int flags,
+    struct eds_error *err)
 {
 	struct eds_project *p;
-	struct eds_yaml *y;
 	struct ctx c;
 	const char *slash;
 
-	if ((y = eds_yaml_load(path_, err)) == NULL)
-		return NULL;
 	p = xcalloc(1, sizeof *p);
 	p->path = xstrdup(path_);
 	memcpy(p->sha256, y->sha256, sizeof p->sha256);
 	slash = strrchr(path_, '/');
 	c.y = y;
 	c.err = err;
+	c.flags = flags;
 	c.dir = slash != NULL ? xstrndup(path_, (size_t)(slash - path_ + 1)) :
 	    xstrdup("");
 	if (load(&c, p) == -1) {
@@ -346,6 +354,27 @@ eds_project_load(const char *path_, struct eds_error *err)
 	free(c.dir);
 	eds_yaml_free(y);
 	return p;
+}
+
+struct eds_project *
+eds_project_load(const char *path_, struct eds_error *err)
+{
+	struct eds_yaml *y;
+
+	if ((y = eds_yaml_load(path_, err)) == NULL)
+		return NULL;
+	return from_yaml(path_, y, 0, err);
+}
+
+struct eds_project *
+eds_project_parse(const char *path_, const char *text, size_t len,
+    int flags, struct eds_error *err)
+{
+	struct eds_yaml *y;
+
+	if ((y = eds_yaml_parse(path_, text, len, err)) == NULL)
+		return NULL;
+	return from_yaml(path_, y, flags, err);
 }
 
 static void

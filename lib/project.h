@@ -64,6 +64,20 @@ struct eds_project {
 
 /* Load and check path; NULL with 66 or 78. */
 struct eds_project *eds_project_load(const char *path, struct eds_error *);
+
+enum {
+	EDS_PROJECT_NO_GLOB = 1 << 0	/* keep input patterns unexpanded */
+};
+
+/*
+ * Like eds_project_load, from a specification already in memory: path
+ * names it in messages and relative paths resolve against its directory.
+ * With EDS_PROJECT_NO_GLOB each input pattern becomes one input, resolved
+ * but neither expanded nor checked against the file system: for tests and
+ * fuzzing, which must not depend on (or walk) the files present.
+ */
+struct eds_project *eds_project_parse(const char *path, const char *text,
+    size_t len, int flags, struct eds_error *);
 void eds_project_free(struct eds_project *);
 
 #endif

@@ -187,6 +187,19 @@ eds_yaml_parse(const char *name, const char *text, size_t len,
 			    "YAML aliases are not supported");
 			goto fail_event;
 		case YAML_SCALAR_EVENT:
+			/*
+			 * A "\0" escape would cut the value short for every
+			 * string function: what is read would not be what
+			 * the file says.
+			 */
+			if (memchr(ev.data.scalar.value, '\0',
+			    ev.data.scalar.length) != NULL) {
+				eds_error_at(err, EDS_EX_CONFIG, name,
+				    ev.start_mark.line + 1,
+				    ev.start_mark.column + 1,
+				    "a value contains a NUL character");
+				goto fail_event;
+			}
 			node = node_new(EDS_YSCALAR, &ev.start_mark);
 			node->str = xstrndup((const char *)ev.data.scalar.value,
 			    ev.data.scalar.length);

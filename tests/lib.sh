@@ -17,6 +17,23 @@ CONFIG="$top_srcdir/config"
 TEST_NAME=$(basename "$0" .sh)
 T=$(mktemp -d "${TMPDIR:-/tmp}/eds-$TEST_NAME.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+
+# EDS_WRAPPER, when set, is a command put before every tool the tests run
+# (make check-valgrind sets it to valgrind): each built tool is then found
+# first as a script in $T/wrap that runs the wrapper on the real program.
+if [ -n "${EDS_WRAPPER:-}" ]; then
+	mkdir "$T/wrap"
+	for tool in "$top_builddir"/eds-* "$top_builddir"/tools/eds-*; do
+		[ -f "$tool" ] && [ -x "$tool" ] || continue
+		[ "$(head -c 4 "$tool" | od -An -c | tr -d ' ')" = '177ELF' ] ||
+		    continue
+		printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$EDS_WRAPPER" \
+		    "$tool" >"$T/wrap/${tool##*/}"
+		chmod +x "$T/wrap/${tool##*/}"
+	done
+	PATH="$T/wrap:$PATH"
+	export PATH
+fi
 checks=0
 
 fail() {
