@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "journal.h"
 #include "output.h"
+#include "record.h"
 
 struct cli cli;
 
@@ -151,6 +152,32 @@ cli_progress(uint64_t rows, uint64_t bytes)
 	    (unsigned long long)rows, (double)bytes / 1e6,
 	    (double)rows / (t - cli.start > 0 ? t - cli.start : 1));
 	cli.progress_shown = 1;
+}
+
+void
+cli_progress_cb(void *ctx, uint64_t rows, uint64_t bytes)
+{
+	(void)ctx;
+	cli_progress(rows, bytes);
+}
+
+static unsigned long rejects_seen;
+
+void
+cli_reject_cb(void *ctx, const struct eds_record *r)
+{
+	(void)ctx;
+	if (++rejects_seen <= CLI_SHOWN_REJECTS && !cli.quiet)
+		cli_row_message("rejected", r->file, r->line, r->reason,
+		    r->detail);
+}
+
+void
+cli_rejects_done(const char *more)
+{
+	if (rejects_seen > CLI_SHOWN_REJECTS && !cli.quiet)
+		cli_warnx("%lu more rejected rows not shown%s",
+		    rejects_seen - CLI_SHOWN_REJECTS, more);
 }
 
 void

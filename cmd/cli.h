@@ -72,6 +72,19 @@ void cli_row_message(const char *verb, const char *file, unsigned long line,
 
 /* Progress on stderr (at most twice a second) when enabled. */
 void cli_progress(uint64_t rows, uint64_t bytes);
+/* The same with the library's progress callback signature (ctx unused). */
+void cli_progress_cb(void *ctx, uint64_t rows, uint64_t bytes);
+
+/*
+ * The library's reject callback (ctx unused): counts rejected rows and
+ * reports the first CLI_SHOWN_REJECTS on stderr (unless -q).
+ * cli_rejects_done then says how many were not shown; more names where
+ * they all are (e.g. " (see the rejects file)"), or is "".
+ */
+#define CLI_SHOWN_REJECTS 10
+struct eds_record;
+void cli_reject_cb(void *ctx, const struct eds_record *);
+void cli_rejects_done(const char *more);
 void cli_progress_done(void);
 
 /*

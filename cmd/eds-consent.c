@@ -15,7 +15,6 @@
 #include "output.h"
 #include "registry.h"
 
-#define SHOWN_REJECTS 10
 
 static const char usage[] =
     "eds-consent import --registry DIR [-q] [--rejects FILE] "
@@ -88,24 +87,6 @@ static const struct sub subs[] = {
 	{ NULL, 0 }
 };
 
-static unsigned long rejects_seen;
-
-static void
-on_reject(void *ctx, const struct eds_record *r)
-{
-	(void)ctx;
-	if (++rejects_seen <= SHOWN_REJECTS && !cli.quiet)
-		cli_row_message("rejected", r->file, r->line, r->reason,
-		    r->detail);
-}
-
-static void
-on_progress(void *ctx, uint64_t rows, uint64_t bytes)
-{
-	(void)ctx;
-	cli_progress(rows, bytes);
-}
-
 /* How the user spelled an option, for messages. */
 static const char *
 option_name(int ch)
@@ -149,16 +130,15 @@ do_import(const char *dir, struct eds_import_options *o, char **files,
 {
 	struct eds_registry_info info;
 
-	o->on_reject = on_reject;
-	o->progress = on_progress;
+	o->on_reject = cli_reject_cb;
+	o->progress = cli_progress_cb;
 	o->result = &info;
 	if (eds_registry_import(dir, o, files, n, run, err) == -1) {
-		if (rejects_seen > SHOWN_REJECTS && !cli.quiet)
-			cli_warnx("%lu more rejected rows not shown%s",
-			    rejects_seen - SHOWN_REJECTS, o->rejects != NULL ?
-			    " (see the rejects file)" : "");
+		cli_rejects_done(o->rejects != NULL ?
+		    " (see the rejects file)" : "");
 		return -1;
 	}
+	cli_rejects_done(o->rejects != NULL ? " (see the rejects file)" : "");
 	if (!cli.quiet)
 		cli_warnx("imported %llu events (%llu duplicates, %llu rows "
 		    "rejected); the registry holds %llu events of %llu "
@@ -227,7 +207,7 @@ do_filter(struct eds_consent_rules *rules, const char *excluded,
 	memset(&o, 0, sizeof o);
 	o.output = cli.output;
 	o.excluded = excluded;
-	o.progress = on_progress;
+	o.progress = cli_progress_cb;
 	snprintf(run->config_sha256, sizeof run->config_sha256, "%s",
 	    rules->config_sha256);
 	rc = eds_consent_filter_run(f, &o, input, run, err);

@@ -11,8 +11,6 @@
 #include "ingest.h"
 #include "schema.h"
 
-#define SHOWN_REJECTS 10
-
 static const char usage[] =
     "eds-ingest -c SCHEMA [-qz] [-o FILE] [--rejects FILE]\n"
     "                  [--max-reject-rate R] [--stats FILE] [--journal FILE]\n"
@@ -28,24 +26,6 @@ static const struct option options[] = {
 	{ "max-reject-rate", required_argument, NULL, OPT_MAX_REJECT_RATE },
 	{ NULL, 0, NULL, 0 }
 };
-
-static unsigned long rejects_seen;
-
-static void
-on_reject(void *ctx, const struct eds_record *r)
-{
-	(void)ctx;
-	if (++rejects_seen <= SHOWN_REJECTS && !cli.quiet)
-		cli_row_message("rejected", r->file, r->line, r->reason,
-		    r->detail);
-}
-
-static void
-on_progress(void *ctx, uint64_t rows, uint64_t bytes)
-{
-	(void)ctx;
-	cli_progress(rows, bytes);
-}
 
 /* Parse a rate: 0..1, or a percentage "5%". */
 static double
@@ -108,17 +88,14 @@ main(int argc, char **argv)
 	}
 	o.schema = schema;
 	o.output = cli.output;
-	o.on_reject = on_reject;
-	o.progress = on_progress;
+	o.on_reject = cli_reject_cb;
+	o.progress = cli_progress_cb;
 	if (eds_ingest(&o, argv + optind, (size_t)(argc - optind), &run,
 	    &err) == -1) {
 		cli_error(&err);
 		status = err.status;
 	}
-	if (rejects_seen > SHOWN_REJECTS && !cli.quiet)
-		cli_warnx("%lu more rejected rows not shown%s",
-		    rejects_seen - SHOWN_REJECTS,
-		    o.rejects != NULL ? " (see the rejects file)" : "");
+	cli_rejects_done(o.rejects != NULL ? " (see the rejects file)" : "");
 done:
 	status = cli_finish(&run, status);
 	eds_run_release(&run);

@@ -358,13 +358,6 @@ done:
 	return status;
 }
 
-static void
-on_progress(void *ctx, uint64_t rows, uint64_t bytes)
-{
-	(void)ctx;
-	cli_progress(rows, bytes);
-}
-
 static int
 cmd_stream(int argc, char **argv)
 {
@@ -405,7 +398,7 @@ cmd_stream(int argc, char **argv)
 	o.domain = d;
 	o.output = cli.output;
 	o.gzip = opt.gzip;
-	o.progress = on_progress;
+	o.progress = cli_progress_cb;
 	if (eds_pseudo_file(&o, optind < argc ? argv[optind] : NULL, &run,
 	    &err) == -1)
 		goto fail;

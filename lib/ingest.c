@@ -39,16 +39,9 @@ eds_ingest_options_init(struct eds_ingest_options *o)
 static int
 reject(struct ingest *g, struct eds_record *rec, struct eds_error *err)
 {
-	char name[96];
-
 	g->rows_rejected++;
-	snprintf(name, sizeof name, "rejected.%s", rec->reason);
-	eds_run_count(g->run, name, 1);
-	if (g->o->on_reject != NULL)
-		g->o->on_reject(g->o->ctx, rec);
-	if (g->rej != NULL)
-		return eds_rejects_write(g->rej, rec, err);
-	return 0;
+	return eds_reject_row(g->rej, g->run, rec, g->o->on_reject, g->o->ctx,
+	    err);
 }
 
 static int

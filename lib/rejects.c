@@ -9,6 +9,7 @@
 
 #include "csvwrite.h"
 #include "rejects.h"
+#include "run.h"
 #include "xmalloc.h"
 
 struct eds_rejects {
@@ -54,6 +55,22 @@ eds_rejects_write(struct eds_rejects *r, const struct eds_record *rec,
 	f[5].s = rec->raw != NULL ? rec->raw : "";
 	f[5].len = rec->raw != NULL ? rec->raw_len : 0;
 	return eds_csv_write_fields(r->out, f, 6, err);
+}
+
+int
+eds_reject_row(struct eds_rejects *r, struct eds_run *run,
+    const struct eds_record *rec,
+    void (*cb)(void *ctx, const struct eds_record *), void *ctx,
+    struct eds_error *err)
+{
+	char name[96];
+
+	snprintf(name, sizeof name, "rejected.%s", rec->reason != NULL ?
+	    rec->reason : "rejected");
+	eds_run_count(run, name, 1);
+	if (cb != NULL)
+		cb(ctx, rec);
+	return r != NULL ? eds_rejects_write(r, rec, err) : 0;
 }
 
 int

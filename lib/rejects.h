@@ -25,6 +25,16 @@ struct eds_rejects *eds_rejects_open(const char *path, struct eds_error *);
 /* Append the record (its reason, column, detail and raw bytes). */
 int eds_rejects_write(struct eds_rejects *, const struct eds_record *,
     struct eds_error *);
+/*
+ * Account for one rejected row, as every tool does: add 1 to the run's
+ * count "rejected.<reason>", tell cb (when not NULL) and append the row to
+ * r (when not NULL).
+ */
+struct eds_run;
+int eds_reject_row(struct eds_rejects *r, struct eds_run *run,
+    const struct eds_record *rec,
+    void (*cb)(void *ctx, const struct eds_record *), void *ctx,
+    struct eds_error *);
 /* Commit into place; the SHA-256 of the file in hex when not NULL. */
 int eds_rejects_commit(struct eds_rejects *, char *sha256_hex,
     uint64_t *bytes, struct eds_error *);
