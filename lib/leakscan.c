@@ -23,7 +23,9 @@
 #define MIN_LEN 4		/* folded characters */
 #define MIN_DIGIT_LEN 5		/* for a one-word value matched in text */
 #define MAX_WORDS 6		/* longest run of words looked for */
-#define MAX_TOKENS 4096		/* words looked at per field */
+
+/* How a value is looked for inside text (see add_value). */
+enum { V_ANY, V_NAME, V_PAIR };
 
 enum { K_EXACT = 1, K_WORDS = 2 };
 
@@ -43,7 +45,8 @@ struct eds_leakset {
 	size_t cap;		/* power of two */
 	size_t n;
 	struct eds_buf fold;	/* scratch */
-	struct tok *toks;	/* scratch, MAX_TOKENS */
+	struct tok *toks;	/* scratch, one per word of the longest field */
+	size_t ntoks;
 };
 
 #define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
@@ -68,7 +71,8 @@ eds_leakset_new(void)
 
 	l->cap = 1024;
 	l->t = xcalloc(l->cap, sizeof *l->t);
-	l->toks = xcalloc(MAX_TOKENS, sizeof *l->toks);
+	l->ntoks = 64;
+	l->toks = xcalloc(l->ntoks, sizeof *l->toks);
 	return l;
 }
 
@@ -156,14 +160,16 @@ static const char *const latin1[64] = {
 };
 
 /*
- * Fold s into b as words separated by single spaces; the words' positions
- * in toks (at most max).  Returns the number of words.
+ * Fold s into l->fold as words separated by single spaces; the words'
+ * positions in l->toks (grown as needed: every word of a field is looked
+ * at, however long the text).  Returns the number of words.
  */
 static size_t
-fold(const char *s, size_t len, struct eds_buf *b, struct tok *toks,
-    size_t max)
+fold(struct eds_leakset *l, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	struct eds_buf *b = &l->fold;
+	struct tok *toks = l->toks;
 	size_t n = 0;
 	int in = 0;
 
@@ -189,7 +195,8 @@ fold(const char *s, size_t len, struct eds_buf *b, struct tok *toks,
 			add = "oe";
 			k = 2;
 		} else if (*p == 0xC2) {
-			k = 2;		/* U+0080..U+00BF: NBSP, quotes, signs */
+			/* U+0080..U+00BF: NBSP, quotes, signs */
+			k = end - p >= 2 ? 2 : 1;
 		} else if (*p >= 0xC0) {
 			/* another letter of another script: keep its bytes */
 			k = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
@@ -204,8 +211,11 @@ fold(const char *s, size_t len, struct eds_buf *b, struct tok *toks,
 			continue;
 		}
 		if (!in) {
-			if (n == max)
-				break;
+			if (n == l->ntoks) {
+				l->ntoks *= 2;
+				l->toks = toks = xreallocarray(toks, l->ntoks,
+				    sizeof *toks);
+			}
 			if (n > 0)
 				eds_buf_addch(b, ' ');
 			toks[n].off = b->len;
@@ -226,21 +236,30 @@ fold(const char *s, size_t len, struct eds_buf *b, struct tok *toks,
 	return n;
 }
 
+/*
+ * Add one value.  Every value is a leak when a whole field equals it; it is
+ * also looked for inside text (K_WORDS) when it has at most MAX_WORDS words
+ * and holds a digit (at least MIN_DIGIT_LEN characters), or, for V_ANY,
+ * several words.  A person name alone (V_NAME) without a digit is never
+ * looked for inside text, however many words it has: "Marie-Thérèse" or
+ * "Le Gall" is one name, as common in text as "Martin"; a pair of names
+ * (V_PAIR) always is.
+ */
 static void
 add_value(struct eds_leakset *l, const char *s, size_t len, int tag,
-    int words_ok)
+    int how)
 {
 	size_t n, i;
 	int digit = 0;
 	unsigned kinds = K_EXACT;
 
-	n = fold(s, len, &l->fold, l->toks, MAX_TOKENS);
+	n = fold(l, s, len);
 	if (n == 0 || l->fold.len < MIN_LEN)
 		return;
 	for (i = 0; i < n; i++)
 		digit |= l->toks[i].digit;
-	if (words_ok && n <= MAX_WORDS &&
-	    ((digit && l->fold.len >= MIN_DIGIT_LEN) || n >= 2))
+	if (n <= MAX_WORDS && ((digit && l->fold.len >= MIN_DIGIT_LEN) ||
+	    (n >= 2 && how != V_NAME)))
 		kinds |= K_WORDS;
 	insert(l, fnv(FNV_OFFSET, l->fold.p, l->fold.len), tag, kinds);
 }
@@ -248,7 +267,7 @@ add_value(struct eds_leakset *l, const char *s, size_t len, int tag,
 void
 eds_leakset_add(struct eds_leakset *l, const char *s, size_t len, int tag)
 {
-	add_value(l, s, len, tag, 1);
+	add_value(l, s, len, tag, V_ANY);
 }
 
 void
@@ -260,7 +279,8 @@ eds_leakset_add_row(struct eds_leakset *l, const struct eds_field *f,
 
 	for (i = 0; i < n; i++)
 		if (tags[i] >= 0 && f[i].len > 0)
-			add_value(l, f[i].s, f[i].len, tags[i], 1);
+			add_value(l, f[i].s, f[i].len, tags[i],
+			    is_name[i] ? V_NAME : V_ANY);
 	/* Person names of the row, two by two, in both orders. */
 	for (i = 0; i < n; i++) {
 		if (tags[i] < 0 || !is_name[i] || f[i].len == 0)
@@ -273,7 +293,7 @@ eds_leakset_add_row(struct eds_leakset *l, const struct eds_field *f,
 			eds_buf_add(&pair, f[i].s, f[i].len);
 			eds_buf_addch(&pair, ' ');
 			eds_buf_add(&pair, f[j].s, f[j].len);
-			add_value(l, pair.p, pair.len, tags[i], 1);
+			add_value(l, pair.p, pair.len, tags[i], V_PAIR);
 		}
 	}
 	eds_buf_release(&pair);
@@ -284,18 +304,19 @@ eds_leakset_check(const struct eds_leakset *cl, const char *s, size_t len,
     int *tag)
 {
 	struct eds_leakset *l = (struct eds_leakset *)cl;	/* scratch only */
-	struct tok *toks = l->toks;
+	struct tok *toks;
 	const struct slot *hit;
 	size_t n, i, j;
 	uint64_t h;
 
 	if (len < MIN_LEN)
 		return 0;
-	n = fold(s, len, &l->fold, toks, MAX_TOKENS);
+	n = fold(l, s, len);
+	toks = l->toks;
 	if (n == 0)
 		return 0;
-	/* The whole value (a field longer than MAX_TOKENS words is text). */
-	if (n < MAX_TOKENS && (hit = lookup(l, fnv(FNV_OFFSET, l->fold.p,
+	/* The whole value. */
+	if ((hit = lookup(l, fnv(FNV_OFFSET, l->fold.p,
 	    l->fold.len))) != NULL) {
 		*tag = hit->tag;
 		return 1;
@@ -344,9 +365,14 @@ scan_row(void *ctx, struct eds_record *r, struct eds_error *err)
 	size_t i;
 	int tag;
 
-	(void)err;
-	if (sc->found || r->reason != NULL)
+	if (sc->found)
 		return 0;
+	/* Our own payload files are canonical CSV: a row we cannot read
+	 * could hide anything, so the file is not passed as clean. */
+	if (r->reason != NULL)
+		return eds_error_at(err, EDS_EX_DATAERR, r->file, r->line, 0,
+		    "cannot read the row to scan it for identifiers: %s",
+		    r->detail);
 	for (i = 0; i < r->n; i++)
 		if (eds_leakset_check(sc->l, r->f[i].s, r->f[i].len, &tag)) {
 			sc->found = 1;
@@ -467,6 +493,11 @@ eds_leakset_load(struct eds_leakset *l, const char *path,
 		insert(l, get64(rec), (int)(int32_t)(uint32_t)v,
 		    (unsigned)(v >> 32));
 	}
+	/* Exactly the records the header announced, nothing after them. */
+	got = eds_input_read(in, rec, 1, err);
 	eds_input_close(in);
+	if (got != 0)
+		return got < 0 ? -1 : eds_error_at(err, EDS_EX_DATAERR, path,
+		    0, 0, "identifier set longer than its header says");
 	return 0;
 }
