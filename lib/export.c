@@ -582,7 +582,7 @@ done:
 
 struct part {
 	char *dir;
-	unsigned shard;
+	unsigned shard, nshards;
 	struct eds_jnode *json;
 };
 
@@ -640,6 +640,13 @@ load_part(const char *dir, const struct eds_project *p, struct part *pt,
 		return eds_error_at(err, EDS_EX_DATAERR, dir, 0, 0,
 		    "partial.json has no shard number");
 	pt->shard = (unsigned)strtoul(v->str, NULL, 10);
+	if ((v = jget(pt->json, "nshards", EDS_JNUM)) == NULL)
+		return eds_error_at(err, EDS_EX_DATAERR, dir, 0, 0,
+		    "partial.json has no shard count");
+	pt->nshards = (unsigned)strtoul(v->str, NULL, 10);
+	if (pt->shard < 1 || pt->shard > pt->nshards)
+		return eds_error_at(err, EDS_EX_DATAERR, dir, 0, 0,
+		    "partial.json has a shard number out of range");
 	if ((v = jget(pt->json, "datasets", EDS_JARR)) == NULL ||
 	    v->n != p->ndatasets)
 		return eds_error_at(err, EDS_EX_DATAERR, dir, 0, 0,
@@ -660,6 +667,41 @@ by_shard(const void *a, const void *b)
 	const struct part *x = a, *y = b;
 
 	return x->shard < y->shard ? -1 : x->shard > y->shard;
+}
+
+/*
+ * Every shard of one run exactly once: the same shard count in every
+ * partial (65 naming the first odd one), no shard twice (65 naming both
+ * directories), none missing (66 naming the first missing shard).  Sorts
+ * pts by shard.
+ */
+static int
+check_shards(struct part *pts, size_t n, struct eds_error *err)
+{
+	unsigned want = pts[0].nshards, next = 1;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (pts[i].nshards != want)
+			return eds_error_at(err, EDS_EX_DATAERR, pts[i].dir, 0,
+			    0, "this partial is shard %u of %u, but '%s' is "
+			    "shard %u of %u: they are not of the same run",
+			    pts[i].shard, pts[i].nshards, pts[0].dir,
+			    pts[0].shard, want);
+	qsort(pts, n, sizeof *pts, by_shard);
+	for (i = 1; i < n; i++)
+		if (pts[i].shard == pts[i - 1].shard)
+			return eds_error_set(err, EDS_EX_DATAERR, "shard %u of "
+			    "%u is given twice: '%s' and '%s'", pts[i].shard,
+			    want, pts[i - 1].dir, pts[i].dir);
+	for (i = 0; i < n; i++, next++)
+		if (pts[i].shard != next)
+			break;
+	if (next <= want)
+		return eds_error_set(err, EDS_EX_NOINPUT, "shard %u of %u is "
+		    "missing%s (%zu of the %u partials given)", next, want,
+		    n + 1 < want ? ", among others" : "", n, want);
+	return 0;
 }
 
 /* The same string member in every part, or an error naming the first odd one. */
@@ -1017,24 +1059,8 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 			ndirs = i + 1;
 			goto done;
 		}
-	qsort(pts, ndirs, sizeof *pts, by_shard);
-	for (i = 0; i < ndirs; i++) {
-		const struct eds_jnode *ns = jget(pts[i].json, "nshards",
-		    EDS_JNUM);
-
-		if (ns == NULL || strtoul(ns->str, NULL, 10) != ndirs) {
-			eds_error_at(err, EDS_EX_NOINPUT, pts[i].dir, 0, 0,
-			    "this partial is shard %u of %s, but %zu partials "
-			    "were given: a shard is missing or extra",
-			    pts[i].shard, ns != NULL ? ns->str : "?", ndirs);
-			goto done;
-		}
-		if (pts[i].shard != i + 1) {
-			eds_error_set(err, EDS_EX_NOINPUT, "shard %zu of %zu "
-			    "is missing (or given twice)", i + 1, ndirs);
-			goto done;
-		}
-	}
+	if (check_shards(pts, ndirs, err) == -1)
+		goto done;
 	if (same_member(pts, ndirs, "key_id", &key_id, err) == -1 ||
 	    same_member(pts, ndirs, "consent_at", &at, err) == -1)
 		goto done;
