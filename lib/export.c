@@ -490,7 +490,7 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 	char at[64], *path = NULL;
 	const char *regdir;
 	size_t i;
-	int rc = -1, made = 0;
+	int rc = -1, made = 0, slot = -1;
 
 	memset(&key, 0, sizeof key);
 	eds_consent_rules_init(&rules);
@@ -546,6 +546,7 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 		goto done;
 	}
 	made = 1;
+	slot = eds_output_temp_dir(o->output);
 	leaks = eds_leakset_new();
 	acc = xcalloc(p->ndatasets, sizeof *acc);
 	for (i = 0; i < p->ndatasets; i++)
@@ -561,6 +562,7 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 done:
 	if (rc == -1 && made)
 		remove_tree(o->output);	/* no half partial is left behind */
+	eds_output_temp_dir_forget(slot);
 	if (acc != NULL) {
 		account_run(run, p, acc);
 		for (i = 0; i < p->ndatasets; i++)
@@ -1038,6 +1040,9 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 	struct eds_buf scopes = EDS_BUF_INIT;
 	const char *key_id = "", *at = "", *bundle_sha;
 	char *path = NULL, *archive = NULL, *sealed = NULL, **files = NULL;
+	char *workdir = NULL, *bagdir = NULL, *plain = NULL;
+	const char *final;
+	int work_slot = -1, bag_slot = -1;
 	char sha[EDS_SHA256_HEX];
 	uint64_t bytes, suppressed, kept;
 	size_t i, j, nin = 0;
@@ -1085,29 +1090,50 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 	/* Nothing is overwritten unless asked. */
 	archive = xasprintf("%s.tar.gz", o->output);
 	sealed = xasprintf("%s.tar.gz.p7m", o->output);
-	if (!o->force) {
-		const char *t = exists(o->output) ? o->output :
-		    (o->archive || o->nencrypt > 0) && exists(archive) ?
-		    archive : o->nencrypt > 0 && exists(sealed) ? sealed : NULL;
-
-		if (t != NULL) {
-			eds_error_set(err, EDS_EX_CANTCREAT, "'%s' already "
-			    "exists (use --force to replace it)", t);
-			goto done;
-		}
+	final = o->nencrypt > 0 ? sealed : o->archive ? archive : o->output;
+	if (!o->force && exists(final)) {
+		eds_error_set(err, EDS_EX_CANTCREAT, "'%s' already exists (use "
+		    "--force to replace it)", final);
+		goto done;
 	}
 	if (o->sign_key != NULL && (signer = eds_cms_signer_load(o->sign_key,
 	    o->sign_cert, o->allow_unsafe_key, err)) == NULL)
 		goto done;
+	/*
+	 * An archive is made from a bag sealed in a hidden working directory
+	 * next to the output (so that no plaintext bundle ever appears under
+	 * the output's name when only an archive, or only an encrypted one,
+	 * was asked), removed at the end, on failure, or by a signal.
+	 */
+	if (o->archive || o->nencrypt > 0) {
+		const char *slash = strrchr(o->output, '/');
+
+		workdir = slash != NULL ? xasprintf("%.*s/.%s.export-XXXXXX",
+		    (int)(slash - o->output), o->output, slash + 1) :
+		    xasprintf(".%s.export-XXXXXX", o->output);
+		if (mkdtemp(workdir) == NULL) {
+			eds_error_errno(err, EDS_EX_CANTCREAT, errno, "cannot "
+			    "create a working directory next to '%s'",
+			    o->output);
+			free(workdir);
+			workdir = NULL;
+			goto done;
+		}
+		work_slot = eds_output_temp_dir(workdir);
+		bagdir = xasprintf("%s/bag", workdir);
+		plain = xasprintf("%s/bag.tar.gz", workdir);
+	}
 	eds_bag_options_init(&bo);
 	bo.source_organization = p->organization;
 	bo.external_identifier = p->id;
 	bo.external_description = p->title;
 	bo.bagging_date = o->bagging_date;
-	bo.flags = o->force ? EDS_BAG_FORCE : 0;
+	bo.flags = o->force && workdir == NULL ? EDS_BAG_FORCE : 0;
 	bo.signer = signer;
-	if ((bag = eds_bag_create(o->output, &bo, err)) == NULL)
+	if ((bag = eds_bag_create(bagdir != NULL ? bagdir : o->output, &bo,
+	    err)) == NULL)
 		goto done;
+	bag_slot = eds_output_temp_dir(eds_bag_tmpdir(bag));
 	for (i = 0; i < p->nrequire; i++)
 		eds_buf_addf(&scopes, "%s%s", i ? "," : "", p->require[i]);
 	if (eds_bag_info_add(bag, EDS_BAG_APPROVAL_BODY, p->approval_body,
@@ -1342,11 +1368,12 @@ merge_fail:
 	eds_bag_oxum(bag, &bytes, &kept);
 	snprintf(sha, sizeof sha, "%s", bundle_sha);
 
-	if (o->archive || o->nencrypt > 0) {
+	if (workdir != NULL) {
 		struct eds_tm t;
 		const char *slash = strrchr(o->output, '/');
 		uint64_t mtime = 0;
 		char day[11];
+		int excl = o->force ? 0 : EDS_OUT_EXCL;
 
 		if (o->bagging_date != NULL &&
 		    eds_date_parse_iso(o->bagging_date,
@@ -1361,38 +1388,37 @@ merge_fail:
 			eds_date_parse_iso(day, 10, &t);
 			mtime = (uint64_t)eds_tm_to_epoch(&t);
 		}
-		if (o->force)
-			unlink(archive);
-		if (eds_tar_directory(o->output, slash != NULL ? slash + 1 :
-		    o->output, archive, mtime, EDS_OUT_EXCL, sha, &bytes,
+		/* The archive's top directory is the output's name. */
+		if (eds_tar_directory(bagdir, slash != NULL ? slash + 1 :
+		    o->output, o->nencrypt > 0 ? plain : archive, mtime,
+		    o->nencrypt > 0 ? EDS_OUT_EXCL : excl, sha, &bytes,
 		    err) == -1)
 			goto done;
 		if (o->nencrypt > 0) {
-			if (o->force)
-				unlink(sealed);
-			if (eds_cms_encrypt_file(archive, sealed,
-			    o->encrypt_to, o->nencrypt, EDS_CMS_DER,
-			    EDS_OUT_EXCL, sha, &bytes, err) == -1)
-				goto done;
 			/* Only the encrypted archive leaves. */
-			if (unlink(archive) == -1) {
-				eds_error_errno(err, EDS_EX_IOERR, errno,
-				    "cannot remove '%s'", archive);
+			if (eds_cms_encrypt_file(plain, sealed, o->encrypt_to,
+			    o->nencrypt, EDS_CMS_DER, excl, sha, &bytes,
+			    err) == -1)
 				goto done;
-			}
 			eds_run_output(run, sealed, sha, bytes);
 		} else
 			eds_run_output(run, archive, sha, bytes);
-		if (remove_tree(o->output) == -1) {
-			eds_error_set(err, EDS_EX_IOERR, "cannot remove the "
-			    "bundle directory '%s' after archiving it",
-			    o->output);
-			goto done;
-		}
 	} else
 		eds_run_output(run, o->output, sha, bytes);
 	rc = 0;
 done:
+	if (workdir != NULL) {
+		/* The plaintext bag and archive: never left behind. */
+		eds_bag_free(bag);
+		bag = NULL;
+		if (remove_tree(workdir) == -1 && rc == 0) {
+			eds_error_errno(err, EDS_EX_IOERR, errno, "cannot remove "
+			    "the working directory '%s'", workdir);
+			rc = -1;
+		}
+	}
+	eds_output_temp_dir_forget(bag_slot);
+	eds_output_temp_dir_forget(work_slot);
 	if (acc != NULL) {
 		account_run(run, p, acc);
 		for (i = 0; i < p->ndatasets; i++)
@@ -1427,6 +1453,9 @@ done:
 	free(path);
 	free(archive);
 	free(sealed);
+	free(workdir);
+	free(bagdir);
+	free(plain);
 	eds_key_wipe(&key);
 	eds_project_free(p);
 	return rc;
@@ -1441,8 +1470,19 @@ eds_export(const struct eds_export_options *o, struct eds_run *run,
 	struct eds_export_options so = *o;
 	struct eds_run shard_run;
 	const char *slash = strrchr(o->output, '/');
-	char *tmp, *dirs[1];
-	int rc;
+	char *tmp, *dirs[1], *final;
+	int rc, slot;
+
+	/* Refuse an existing output before the work, not after it. */
+	final = o->nencrypt > 0 ? xasprintf("%s.tar.gz.p7m", o->output) :
+	    o->archive ? xasprintf("%s.tar.gz", o->output) : xstrdup(o->output);
+	if (!o->force && exists(final)) {
+		eds_error_set(err, EDS_EX_CANTCREAT, "'%s' already exists (use "
+		    "--force to replace it)", final);
+		free(final);
+		return -1;
+	}
+	free(final);
 
 	/* The partial lives next to the bundle, hidden, removed at the end. */
 	tmp = slash != NULL ? xasprintf("%.*s/.%s.part-XXXXXX",
@@ -1456,6 +1496,7 @@ eds_export(const struct eds_export_options *o, struct eds_run *run,
 		return -1;
 	}
 	rmdir(tmp);		/* the shard makes it */
+	slot = eds_output_temp_dir(tmp);
 	so.output = tmp;
 	so.shard = so.nshards = 1;
 	eds_run_init(&shard_run, run->tool, "shard");
@@ -1467,6 +1508,7 @@ eds_export(const struct eds_export_options *o, struct eds_run *run,
 		rc = eds_export_merge(&so, dirs, 1, run, err);
 	}
 	remove_tree(tmp);
+	eds_output_temp_dir_forget(slot);
 	free(tmp);
 	return rc;
 }
