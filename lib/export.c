@@ -492,11 +492,11 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 	size_t i;
 	int rc = -1, made = 0, slot = -1;
 
-	memset(&key, 0, sizeof key);
-	eds_consent_rules_init(&rules);
 	if (o->nshards == 0 || o->shard == 0 || o->shard > o->nshards)
 		return eds_error_set(err, EDS_EX_USAGE,
 		    "shard %u of %u does not exist", o->shard, o->nshards);
+	memset(&key, 0, sizeof key);
+	eds_consent_rules_init(&rules);
 	if ((p = eds_project_load(o->project, err)) == NULL)
 		goto done;
 	snprintf(run->config_sha256, sizeof run->config_sha256, "%s",
