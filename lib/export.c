@@ -225,9 +225,86 @@ shard_ds_release(struct shard_ds *s)
 /* The tag of column c of dataset d in the leak set. */
 #define TAG(d, c) ((d) << 16 | (c))
 
+/* floor(a * b / c) without overflow, for a <= c. */
+static uint64_t
+mul_div(uint64_t a, uint64_t b, uint64_t c)
+{
+#ifdef __SIZEOF_INT128__
+	return (uint64_t)((unsigned __int128)a * b / c);
+#else
+	uint64_t q = 0, r = 0, i;
+
+	/* b is small (a shard count): add a, b times, modulo c. */
+	for (i = 0; i < b; i++) {
+		r += a;
+		while (r >= c) {
+			r -= c;
+			q++;
+		}
+	}
+	return q;
+#endif
+}
+
+/*
+ * Which shard reads each input file: owner[d][j] for file j of dataset
+ * d, from 1 to nshards.  The files of every dataset, in order, are laid
+ * end to end and weighed by their size; a file goes to the shard in
+ * whose 1/nshards of the total bytes its middle falls.  So each shard
+ * reads about as many bytes as the others, even when a project has
+ * several one-file datasets, and each dataset's files are split into
+ * contiguous runs in shard order, which is what makes the merged bundle
+ * byte-identical to a single run.  Every shard computes the same split
+ * from the same files (they must not change between the shards of a
+ * run).  66 if an input cannot be read.
+ */
+static unsigned **
+shard_owners(const struct eds_project *p, unsigned nshards,
+    struct eds_error *err)
+{
+	unsigned **owner = xcalloc(p->ndatasets, sizeof *owner);
+	uint64_t *size, total = 0, cum = 0, n = 0, k = 0;
+	struct stat st;
+	size_t d, j;
+
+	for (d = 0; d < p->ndatasets; d++)
+		n += p->datasets[d].ninputs;
+	size = xcalloc(n + 1, sizeof *size);
+	for (d = 0; d < p->ndatasets; d++)
+		for (j = 0; j < p->datasets[d].ninputs; j++, k++) {
+			if (stat(p->datasets[d].inputs[j], &st) == -1) {
+				eds_error_errno(err, EDS_EX_NOINPUT, errno,
+				    "cannot read '%s'",
+				    p->datasets[d].inputs[j]);
+				free(size);
+				for (d = 0; d < p->ndatasets; d++)
+					free(owner[d]);
+				free(owner);
+				return NULL;
+			}
+			/* At least 1: empty files are spread too. */
+			size[k] = st.st_size > 0 ? (uint64_t)st.st_size : 1;
+			total += size[k];
+		}
+	for (d = 0, k = 0; d < p->ndatasets; d++) {
+		owner[d] = xcalloc(p->datasets[d].ninputs + 1,
+		    sizeof *owner[d]);
+		for (j = 0; j < p->datasets[d].ninputs; j++, k++) {
+			uint64_t s = mul_div(2 * cum + size[k], nshards,
+			    2 * total);
+
+			owner[d][j] = (unsigned)(s < nshards ? s + 1 : nshards);
+			cum += size[k];
+		}
+	}
+	free(size);
+	return owner;
+}
+
 static int
 shard_dataset(const struct eds_export_options *o,
-    const struct eds_project *p, size_t di, unsigned shard, unsigned nshards,
+    const struct eds_project *p, size_t di, unsigned shard,
+    const unsigned *owner,
     const struct eds_registry *reg, const struct eds_consent_rules *rules,
     const struct eds_domain *dom, struct eds_leakset *leaks,
     const char *partdir, struct ds_account *acc, struct eds_error *err)
@@ -238,7 +315,7 @@ shard_dataset(const struct eds_export_options *o,
 	struct eds_header h;
 	struct eds_csv_reader *r;
 	char sha[EDS_SHA256_HEX], *path;
-	size_t i, first, last;
+	size_t i;
 	int rc = -1;
 
 	memset(&s, 0, sizeof s);
@@ -305,10 +382,10 @@ shard_dataset(const struct eds_export_options *o,
 	    eds_csv_write_header(s.out, eds_pipeline_header(&s.pl), err) == -1)
 		goto done;
 
-	/* This shard's share of the inputs: a contiguous run of files. */
-	first = (size_t)(((uint64_t)(shard - 1) * d->ninputs) / nshards);
-	last = (size_t)(((uint64_t)shard * d->ninputs) / nshards);
-	for (i = first; i < last; i++) {
+	/* This shard's share of the inputs (see shard_owners). */
+	for (i = 0; i < d->ninputs; i++) {
+		if (owner[i] != shard)
+			continue;
 		if ((s.in = eds_input_open(d->inputs[i], err)) == NULL)
 			goto done;
 		r = eds_csv_reader_new(s.in, &s.schema->csv);
@@ -490,6 +567,7 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 	char at[64], *path = NULL;
 	const char *regdir;
 	size_t i;
+	unsigned **owner = NULL;
 	int rc = -1, made = 0, slot = -1;
 
 	if (o->nshards == 0 || o->shard == 0 || o->shard > o->nshards)
@@ -547,10 +625,12 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 	}
 	made = 1;
 	slot = eds_output_temp_dir(o->output);
+	if ((owner = shard_owners(p, o->nshards, err)) == NULL)
+		goto done;
 	leaks = eds_leakset_new();
 	acc = xcalloc(p->ndatasets, sizeof *acc);
 	for (i = 0; i < p->ndatasets; i++)
-		if (shard_dataset(o, p, i, o->shard, o->nshards, reg, &rules,
+		if (shard_dataset(o, p, i, o->shard, owner[i], reg, &rules,
 		    dom, leaks, o->output, &acc[i], err) == -1)
 			goto done;
 	path = xasprintf("%s/identifiers.bin", o->output);
@@ -569,6 +649,9 @@ done:
 			account_release(&acc[i]);
 		free(acc);
 	}
+	for (i = 0; owner != NULL && i < p->ndatasets; i++)
+		free(owner[i]);
+	free(owner);
 	free(path);
 	eds_leakset_free(leaks);
 	eds_consent_filter_free(probe);

@@ -388,6 +388,50 @@ START_TEST(export_shards_and_merge_through_the_library)
 }
 END_TEST
 
+/*
+ * Three one-file datasets of equal size and three shards: each shard
+ * reads one file (the last shard does not get every one-file dataset).
+ */
+START_TEST(export_shards_share_the_bytes_across_datasets)
+{
+	struct eds_export_options o;
+	struct eds_run run;
+	struct eds_error err;
+	char name[16];
+	unsigned i;
+	char *spec;
+
+	hospital(policy_drop, NULL);
+	spec = xasprintf(
+	    "project: P-UNIT\ntitle: T\norganization: O\n"
+	    "approval: {body: CSE, reference: R-1, date: 2026-01-02}\n"
+	    "consent: {require: [secondary], regime: opt-in, at: 2026-01-01}\n"
+	    "datasets:\n"
+	    "  - {name: a, schema: schema.yaml, policy: policy.yaml, "
+	    "inputs: people.csv}\n"
+	    "  - {name: b, schema: schema.yaml, policy: policy.yaml, "
+	    "inputs: people.csv}\n"
+	    "  - {name: c, schema: schema.yaml, policy: policy.yaml, "
+	    "inputs: people.csv}\n"
+	    "output: {max_reject_rate: 0.2}\n");
+	tu_write_str(P("p.yaml"), spec);
+	free(spec);
+	for (i = 1; i <= 3; i++) {
+		snprintf(name, sizeof name, "part%u", i);
+		options(&o, name);
+		o.shard = i;
+		o.nshards = 3;
+		eds_run_init(&run, "eds-export", "shard");
+		ck_assert_msg(eds_export_shard(&o, &run, &err) == 0, "%s",
+		    err.msg);
+		ck_assert_msg(run.ninputs == 1 && eds_run_get(&run,
+		    "rows_in") == 9, "shard %u reads one file (%zu)", i,
+		    run.ninputs);
+		eds_run_release(&run);
+	}
+}
+END_TEST
+
 Suite *
 export_suite(void)
 {
@@ -400,6 +444,7 @@ export_suite(void)
 	tcase_add_test(t, export_refuses_too_many_rejected_rows);
 	tcase_add_test(t, export_refuses_a_name_left_in_the_data);
 	tcase_add_test(t, export_shards_and_merge_through_the_library);
+	tcase_add_test(t, export_shards_share_the_bytes_across_datasets);
 	suite_add_tcase(s, t);
 	return s;
 }
