@@ -162,47 +162,68 @@ static const char *const latin1[64] = {
 /*
  * Fold s into l->fold as words separated by single spaces; the words'
  * positions in l->toks (grown as needed: every word of a field is looked
- * at, however long the text).  Returns the number of words.
+ * at, however long the text).  Returns the number of words.  The output
+ * is never longer than the input (a separator byte becomes at most one
+ * space, a two-byte letter at most two letters), so it is written
+ * straight into a buffer grown once: this runs on every field of every
+ * payload file.
  */
 static size_t
 fold(struct eds_leakset *l, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
 	struct eds_buf *b = &l->fold;
-	struct tok *toks = l->toks;
-	size_t n = 0;
-	int in = 0;
+	char *o;
+	size_t n = 0, k;
+	int in = 0, digit;
+	const char *add;
 
 	eds_buf_reset(b);
 	eds_buf_grow(b, len + 1);
+	o = b->p;
 	while (p < end) {
-		const char *add = NULL;
-		char one[2] = { 0, 0 };
-		size_t k = 1;
+		unsigned char c = *p;
 
-		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) {
-			one[0] = (char)*p;
-			add = one;
-		} else if (*p >= 'A' && *p <= 'Z') {
-			one[0] = (char)(*p - 'A' + 'a');
-			add = one;
-		} else if (*p == 0xC3 && end - p >= 2 && p[1] >= 0x80 &&
-		    p[1] <= 0xBF) {
+		/* The common case: an ASCII letter or digit. */
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    (c >= 'A' && c <= 'Z')) {
+			if (!in) {
+				if (n == l->ntoks) {
+					l->ntoks *= 2;
+					l->toks = xreallocarray(l->toks,
+					    l->ntoks, sizeof *l->toks);
+				}
+				if (n > 0)
+					*o++ = ' ';
+				l->toks[n].off = (size_t)(o - b->p);
+				l->toks[n].digit = 0;
+				n++;
+				in = 1;
+			}
+			digit = c <= '9';
+			*o++ = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+			l->toks[n - 1].digit |= digit;
+			p++;
+			continue;
+		}
+		add = NULL;
+		k = 1;
+		if (c == 0xC3 && end - p >= 2 && p[1] >= 0x80 && p[1] <= 0xBF) {
 			add = latin1[p[1] - 0x80];
 			k = 2;
-		} else if (*p == 0xC5 && end - p >= 2 &&
+		} else if (c == 0xC5 && end - p >= 2 &&
 		    (p[1] == 0x92 || p[1] == 0x93)) {
 			add = "oe";
 			k = 2;
-		} else if (*p == 0xC2) {
+		} else if (c == 0xC2) {
 			/* U+0080..U+00BF: NBSP, quotes, signs */
 			k = end - p >= 2 ? 2 : 1;
-		} else if (*p >= 0xC0) {
+		} else if (c >= 0xC0) {
 			/* another letter of another script: keep its bytes */
-			k = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+			k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
 			if ((size_t)(end - p) < k)
 				k = (size_t)(end - p);
-			if (!(*p == 0xE2))	/* U+2000.. punctuation */
+			if (c != 0xE2)	/* U+2000.. punctuation */
 				add = "";
 		}
 		if (add == NULL) {		/* separator */
@@ -213,25 +234,31 @@ fold(struct eds_leakset *l, const char *s, size_t len)
 		if (!in) {
 			if (n == l->ntoks) {
 				l->ntoks *= 2;
-				l->toks = toks = xreallocarray(toks, l->ntoks,
-				    sizeof *toks);
+				l->toks = xreallocarray(l->toks, l->ntoks,
+				    sizeof *l->toks);
 			}
 			if (n > 0)
-				eds_buf_addch(b, ' ');
-			toks[n].off = b->len;
-			toks[n].len = 0;
-			toks[n].digit = 0;
+				*o++ = ' ';
+			l->toks[n].off = (size_t)(o - b->p);
+			l->toks[n].digit = 0;
 			n++;
 			in = 1;
 		}
-		if (*add == '\0')
-			eds_buf_add(b, p, k);
-		else
-			eds_buf_addstr(b, add);
-		toks[n - 1].len = b->len - toks[n - 1].off;
-		if (*p >= '0' && *p <= '9')
-			toks[n - 1].digit = 1;
+		if (*add == '\0') {
+			memcpy(o, p, k);
+			o += k;
+		} else
+			while (*add != '\0')
+				*o++ = *add++;
 		p += k;
+	}
+	*o = '\0';
+	b->len = (size_t)(o - b->p);
+	/* Word lengths, now that they are written. */
+	for (k = 0; k < n; k++) {
+		size_t e = k + 1 < n ? l->toks[k + 1].off - 1 : b->len;
+
+		l->toks[k].len = e - l->toks[k].off;
 	}
 	return n;
 }
