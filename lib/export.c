@@ -846,7 +846,40 @@ struct merge_ds {
 	uint64_t rows;
 	int have_header;
 	const char *file;		/* current partial file */
+	/* The leak scan, on the rows as they are written (NULL: later). */
+	const struct eds_leakset *leaks;
+	unsigned long line;		/* of the output, where the row starts */
+	int leaked;
+	struct eds_leak leak;
 };
+
+/*
+ * Look for leaks in a row written at m->line of the output, and move
+ * m->line past it (a field's line breaks are written as they are).
+ */
+static int
+merge_scan(struct merge_ds *m, const struct eds_record *r)
+{
+	const char *nl;
+	size_t i;
+	int tag;
+
+	for (i = 0; i < r->n; i++)
+		if (eds_leakset_check(m->leaks, r->f[i].s, r->f[i].len,
+		    &tag)) {
+			m->leaked = 1;
+			m->leak.line = m->line;
+			m->leak.field = i;
+			m->leak.tag = tag;
+			return -1;
+		}
+	m->line++;
+	for (i = 0; i < r->n; i++)
+		for (nl = r->f[i].s; (nl = memchr(nl, '\n', r->f[i].len -
+		    (size_t)(nl - r->f[i].s))) != NULL; nl++)
+			m->line++;
+	return 0;
+}
 
 static int
 headers_equal(const struct eds_header *h, const struct eds_record *r)
@@ -884,11 +917,15 @@ merge_row(void *ctx, struct eds_record *r, struct eds_error *err)
 		m->have_header = 1;
 		if (eds_pipeline_start(&m->pl, &m->header, err) == -1)
 			return -1;
+		if (m->leaks != NULL && merge_scan(m, r) == -1)
+			return eds_error_set(err, EDS_EX_DATAERR, "leak");
 		return eds_csv_write_header(m->out,
 		    eds_pipeline_header(&m->pl), err);
 	}
 	if ((v = eds_pipeline_push(&m->pl, r, NULL, err)) == -1)
 		return -1;
+	if (m->leaks != NULL && merge_scan(m, r) == -1)
+		return eds_error_set(err, EDS_EX_DATAERR, "leak");
 	m->rows++;
 	return eds_csv_write_fields(m->out, r->f, r->n, err);
 }
@@ -1232,6 +1269,21 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 	    eds_bag_info_add(bag, EDS_BAG_KEY_ID, key_id, err) == -1)
 		goto done;
 
+	/*
+	 * The identifiers every shard read, for the leak scan: done on the
+	 * rows as they are concatenated, or, for a dataset whose rows are
+	 * then suppressed, on the file written after suppression.
+	 */
+	leaks = eds_leakset_new();
+	for (i = 0; i < ndirs; i++) {
+		free(path);
+		path = xasprintf("%s/identifiers.bin", pts[i].dir);
+		if (eds_leakset_load(leaks, path, err) == -1)
+			goto done;
+	}
+	free(path);
+	path = NULL;
+
 	/* Each dataset: concatenate, count classes, suppress or refuse. */
 	kn = xcalloc(p->ndatasets, sizeof *kn);
 	before = xcalloc(p->ndatasets, sizeof *before);
@@ -1248,6 +1300,8 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 		memset(&m, 0, sizeof m);
 		eds_pipeline_init(&m.pl);
 		eds_header_init(&m.header);
+		m.leaks = suppress ? NULL : leaks;
+		m.line = 1;
 		files[i] = xasprintf("%s.csv%s", d->name, p->gzip ? ".gz" : "");
 		if (d->k > 0) {
 			kn[i] = eds_kanon_new((const char *const *)d->quasi,
@@ -1267,7 +1321,12 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 		if (m.out == NULL)
 			goto merge_fail;
 		if (merge_files(&m, pts, ndirs, d->name, err) == -1) {
-			if (err->status == EDS_EX_CONFIG)
+			if (m.leaked) {
+				char *shown = xasprintf("data/%s", files[i]);
+
+				leak_error(p, shown, &m.leak, &m.header, err);
+				free(shown);
+			} else if (err->status == EDS_EX_CONFIG)
 				snprintf(err->file, sizeof err->file, "%s",
 				    p->path);
 			goto merge_fail;
@@ -1405,20 +1464,18 @@ merge_fail:
 	if (eds_bag_write_provenance(bag, &prov, err) == -1)
 		goto done;
 
-	/* The leak scan, over every payload file. */
-	leaks = eds_leakset_new();
-	for (i = 0; i < ndirs; i++) {
-		free(path);
-		path = xasprintf("%s/identifiers.bin", pts[i].dir);
-		if (eds_leakset_load(leaks, path, err) == -1)
-			goto done;
-	}
+	/* The rest of the leak scan: suppressed datasets, dictionary, provenance. */
 	for (i = 0; i < p->ndatasets + 2; i++) {
 		const char *name = i < p->ndatasets ? files[i] :
 		    i == p->ndatasets ? "dictionary.csv" : "provenance.json";
 		struct eds_leak lk;
-		char *shown = xasprintf("data/%s", name);
+		char *shown;
 		int hit;
+
+		if (i < p->ndatasets && !(p->datasets[i].k > 0 &&
+		    p->datasets[i].kanon_action == EDS_KANON_SUPPRESS))
+			continue;	/* scanned as it was written */
+		shown = xasprintf("data/%s", name);
 
 		free(path);
 		path = xasprintf("%s/data/%s", eds_bag_tmpdir(bag), name);
