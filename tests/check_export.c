@@ -388,6 +388,51 @@ START_TEST(export_shards_and_merge_through_the_library)
 }
 END_TEST
 
+/* A leak is named at its line of the payload, quoted line breaks counted. */
+START_TEST(export_names_a_leak_at_its_line_after_multiline_fields)
+{
+	struct eds_export_options o;
+	struct eds_run run;
+	struct eds_error err;
+
+	hospital(policy_drop, NULL);
+	tu_write_str(P("schema.yaml"),
+	    "source: people\nseparator: \";\"\ncolumns:\n"
+	    "  - {name: ipp, input: IPP, type: id, role: patient_id}\n"
+	    "  - {name: name, input: NOM, type: text, role: direct_identifier}\n"
+	    "  - {name: note, input: NOTE, type: text, role: free_text}\n");
+	tu_write_str(P("policy.yaml"),
+	    "policy: people\npatient_id: ipp\nunlisted: error\ncolumns:\n"
+	    "  ipp: {action: pseudonymise, namespace: patient}\n"
+	    "  name: drop\n  note: keep\n");
+	tu_write_str(P("people.csv"),
+	    "IPP;NOM;NOTE\n"
+	    "1001;Martin;\"line one\nline two\nline three\"\n"
+	    "1005;Lefebvre;\"rien\"\n"
+	    "1001;Martin;\"vu\"\n"
+	    "1005;Lefebvre;LEFEBVRE\n");
+	tu_write_str(P("p.yaml"),
+	    "project: P-UNIT\ntitle: T\norganization: O\n"
+	    "approval: {body: CSE, reference: R-1, date: 2026-01-02}\n"
+	    "consent: {require: [secondary], regime: opt-in, at: 2026-01-01}\n"
+	    "datasets:\n"
+	    "  - {name: people, schema: schema.yaml, policy: policy.yaml, "
+	    "inputs: people.csv}\n");
+	options(&o, "b");
+	eds_run_init(&run, "eds-export", "export");
+	ck_assert_int_eq(eds_export(&o, &run, &err), -1);
+	ck_assert_int_eq(err.status, EDS_EX_DATAERR);
+	ck_assert_str_eq(err.file, "data/people.csv");
+	ck_assert_msg(err.line == 7, "the name in the last row's note is on "
+	    "line 7 (header, 3 lines, 1, 1, then it), not %lu", err.line);
+	ck_assert_msg(strstr(err.msg, "column 'note'") != NULL &&
+	    strstr(err.msg, "input column 'name'") != NULL, "%s", err.msg);
+	ck_assert_msg(strstr(err.msg, "efebvre") == NULL &&
+	    strstr(err.msg, "EFEBVRE") == NULL, "%s", err.msg);
+	eds_run_release(&run);
+}
+END_TEST
+
 /*
  * Three one-file datasets of equal size and three shards: each shard
  * reads one file (the last shard does not get every one-file dataset).
@@ -445,6 +490,7 @@ export_suite(void)
 	tcase_add_test(t, export_refuses_a_name_left_in_the_data);
 	tcase_add_test(t, export_shards_and_merge_through_the_library);
 	tcase_add_test(t, export_shards_share_the_bytes_across_datasets);
+	tcase_add_test(t, export_names_a_leak_at_its_line_after_multiline_fields);
 	suite_add_tcase(s, t);
 	return s;
 }
