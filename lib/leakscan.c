@@ -27,7 +27,13 @@
 /* How a value is looked for inside text (see add_value). */
 enum { V_ANY, V_NAME, V_PAIR };
 
-enum { K_EXACT = 1, K_WORDS = 2 };
+/*
+ * What a slot is: a value (a leak when a field equals it), looked for
+ * inside text too, or only the first word of a multi-word value looked
+ * for inside text (so that runs of words starting elsewhere are not
+ * looked up at all).
+ */
+enum { K_EXACT = 1, K_WORDS = 2, K_FIRST = 4 };
 
 struct tok {
 	size_t off, len;
@@ -43,7 +49,16 @@ struct slot {
 struct eds_leakset {
 	struct slot *t;
 	size_t cap;		/* power of two */
-	size_t n;
+	size_t n;		/* slots in use */
+	size_t nvalues;		/* of them, values (K_EXACT) */
+	/*
+	 * A filter in front of the table: two bits per slot in a bitmap of
+	 * 4 bits per table entry (so at least 8 per slot in use), that
+	 * stays in the processor's cache when the table does not: most
+	 * fields and words are not identifiers, and are turned away here.
+	 */
+	uint64_t *bits;
+	size_t nbits;		/* power of two */
 	struct eds_buf fold;	/* scratch */
 	struct tok *toks;	/* scratch, one per word of the longest field */
 	size_t ntoks;
@@ -71,6 +86,8 @@ eds_leakset_new(void)
 
 	l->cap = 1024;
 	l->t = xcalloc(l->cap, sizeof *l->t);
+	l->nbits = 4 * l->cap;
+	l->bits = xcalloc(l->nbits / 64, sizeof *l->bits);
 	l->ntoks = 64;
 	l->toks = xcalloc(l->ntoks, sizeof *l->toks);
 	return l;
@@ -82,6 +99,7 @@ eds_leakset_free(struct eds_leakset *l)
 	if (l == NULL)
 		return;
 	free(l->t);
+	free(l->bits);
 	free(l->toks);
 	eds_buf_release(&l->fold);
 	free(l);
@@ -90,13 +108,31 @@ eds_leakset_free(struct eds_leakset *l)
 size_t
 eds_leakset_count(const struct eds_leakset *l)
 {
-	return l->n;
+	return l->nvalues;
 }
 
 size_t
 eds_leakset_bytes(const struct eds_leakset *l)
 {
-	return l->cap * sizeof *l->t;
+	return l->cap * sizeof *l->t + l->nbits / 8;
+}
+
+static void
+filter_set(struct eds_leakset *l, uint64_t h)
+{
+	size_t m = l->nbits - 1, a = h & m, b = (h >> 40 ^ h >> 20) & m;
+
+	l->bits[a / 64] |= UINT64_C(1) << (a % 64);
+	l->bits[b / 64] |= UINT64_C(1) << (b % 64);
+}
+
+static int
+filter_has(const struct eds_leakset *l, uint64_t h)
+{
+	size_t m = l->nbits - 1, a = h & m, b = (h >> 40 ^ h >> 20) & m;
+
+	return (l->bits[a / 64] >> (a % 64) & 1) &&
+	    (l->bits[b / 64] >> (b % 64) & 1);
 }
 
 static void insert(struct eds_leakset *, uint64_t, int, unsigned);
@@ -110,6 +146,10 @@ grow(struct eds_leakset *l)
 	l->cap *= 2;
 	l->t = xcalloc(l->cap, sizeof *l->t);
 	l->n = 0;
+	l->nvalues = 0;
+	free(l->bits);
+	l->nbits = 4 * l->cap;
+	l->bits = xcalloc(l->nbits / 64, sizeof *l->bits);
 	for (i = 0; i < oldcap; i++)
 		if (old[i].h != 0)
 			insert(l, old[i].h, old[i].tag, old[i].kinds);
@@ -127,6 +167,11 @@ insert(struct eds_leakset *l, uint64_t h, int tag, unsigned kinds)
 		grow(l);
 	for (i = h & (l->cap - 1); l->t[i].h != 0; i = (i + 1) & (l->cap - 1))
 		if (l->t[i].h == h) {
+			if ((kinds & K_EXACT) && !(l->t[i].kinds & K_EXACT)) {
+				/* A first word that is also a value. */
+				l->t[i].tag = tag;
+				l->nvalues++;
+			}
 			l->t[i].kinds |= kinds;
 			return;
 		}
@@ -134,6 +179,9 @@ insert(struct eds_leakset *l, uint64_t h, int tag, unsigned kinds)
 	l->t[i].tag = tag;
 	l->t[i].kinds = kinds;
 	l->n++;
+	if (kinds & K_EXACT)
+		l->nvalues++;
+	filter_set(l, h);
 }
 
 static const struct slot *
@@ -143,6 +191,8 @@ lookup(const struct eds_leakset *l, uint64_t h)
 
 	if (h == 0)
 		h = 1;
+	if (!filter_has(l, h))
+		return NULL;
 	for (i = h & (l->cap - 1); l->t[i].h != 0; i = (i + 1) & (l->cap - 1))
 		if (l->t[i].h == h)
 			return &l->t[i];
@@ -289,6 +339,9 @@ add_value(struct eds_leakset *l, const char *s, size_t len, int tag,
 	    (n >= 2 && how != V_NAME)))
 		kinds |= K_WORDS;
 	insert(l, fnv(FNV_OFFSET, l->fold.p, l->fold.len), tag, kinds);
+	if ((kinds & K_WORDS) && n >= 2)
+		insert(l, fnv(FNV_OFFSET, l->fold.p + l->toks[0].off,
+		    l->toks[0].len), -1, K_FIRST);
 }
 
 void
@@ -344,17 +397,24 @@ eds_leakset_check(const struct eds_leakset *cl, const char *s, size_t len,
 		return 0;
 	/* The whole value. */
 	if ((hit = lookup(l, fnv(FNV_OFFSET, l->fold.p,
-	    l->fold.len))) != NULL) {
+	    l->fold.len))) != NULL && (hit->kinds & K_EXACT)) {
 		*tag = hit->tag;
 		return 1;
 	}
-	/* Runs of 1..MAX_WORDS words inside it. */
+	/*
+	 * Runs of 1..MAX_WORDS words inside it, from the words that are a
+	 * value or start one (whose hash is in the filter) only.
+	 */
 	for (i = 0; i < n; i++) {
-		h = FNV_OFFSET;
+		h = fnv(FNV_OFFSET, l->fold.p + toks[i].off, toks[i].len);
+		if (!filter_has(l, h == 0 ? 1 : h))
+			continue;
 		for (j = i; j < n && j < i + MAX_WORDS; j++) {
-			if (j > i)
+			if (j > i) {
 				h = fnv(h, " ", 1);
-			h = fnv(h, l->fold.p + toks[j].off, toks[j].len);
+				h = fnv(h, l->fold.p + toks[j].off,
+				    toks[j].len);
+			}
 			if ((hit = lookup(l, h)) != NULL &&
 			    (hit->kinds & K_WORDS)) {
 				*tag = hit->tag;

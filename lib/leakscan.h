@@ -22,10 +22,11 @@
  * word of a field is looked at, however long.
  *
  * The set holds 64-bit hashes, never the values: a 16-byte slot per
- * distinct value in a table kept at most half full, so 32 to 64 bytes per
- * value.  It grows with the
- * number of distinct identifiers (patients, stays, examinations), not
- * with rows.  A hit names the payload file and column and the input
+ * distinct value (and per distinct first word of the values looked for
+ * inside text) in a table kept at most half full, and a filter of 4 bits
+ * per table entry in front of it: 34 to 68 bytes per slot.  It grows
+ * with the number of distinct identifiers (patients, stays,
+ * examinations), not with rows.  A hit names the payload file and column and the input
  * column it came from, never the value.
  */
 #ifndef EDS_LEAKSCAN_H
@@ -55,6 +56,7 @@ void eds_leakset_add_row(struct eds_leakset *, const struct eds_field *f,
 /* Add one value (for tests and callers with single values). */
 void eds_leakset_add(struct eds_leakset *, const char *s, size_t len,
     int tag);
+/* Distinct values (first words aside); bytes of memory held. */
 size_t eds_leakset_count(const struct eds_leakset *);
 size_t eds_leakset_bytes(const struct eds_leakset *);
 
