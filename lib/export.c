@@ -225,9 +225,86 @@ shard_ds_release(struct shard_ds *s)
 /* The tag of column c of dataset d in the leak set. */
 #define TAG(d, c) ((d) << 16 | (c))
 
+/* floor(a * b / c) without overflow, for a <= c. */
+static uint64_t
+mul_div(uint64_t a, uint64_t b, uint64_t c)
+{
+#ifdef __SIZEOF_INT128__
+	return (uint64_t)((unsigned __int128)a * b / c);
+#else
+	uint64_t q = 0, r = 0, i;
+
+	/* b is small (a shard count): add a, b times, modulo c. */
+	for (i = 0; i < b; i++) {
+		r += a;
+		while (r >= c) {
+			r -= c;
+			q++;
+		}
+	}
+	return q;
+#endif
+}
+
+/*
+ * Which shard reads each input file: owner[d][j] for file j of dataset
+ * d, from 1 to nshards.  The files of every dataset, in order, are laid
+ * end to end and weighed by their size; a file goes to the shard in
+ * whose 1/nshards of the total bytes its middle falls.  So each shard
+ * reads about as many bytes as the others, even when a project has
+ * several one-file datasets, and each dataset's files are split into
+ * contiguous runs in shard order, which is what makes the merged bundle
+ * byte-identical to a single run.  Every shard computes the same split
+ * from the same files (they must not change between the shards of a
+ * run).  66 if an input cannot be read.
+ */
+static unsigned **
+shard_owners(const struct eds_project *p, unsigned nshards,
+    struct eds_error *err)
+{
+	unsigned **owner = xcalloc(p->ndatasets, sizeof *owner);
+	uint64_t *size, total = 0, cum = 0, n = 0, k = 0;
+	struct stat st;
+	size_t d, j;
+
+	for (d = 0; d < p->ndatasets; d++)
+		n += p->datasets[d].ninputs;
+	size = xcalloc(n + 1, sizeof *size);
+	for (d = 0; d < p->ndatasets; d++)
+		for (j = 0; j < p->datasets[d].ninputs; j++, k++) {
+			if (stat(p->datasets[d].inputs[j], &st) == -1) {
+				eds_error_errno(err, EDS_EX_NOINPUT, errno,
+				    "cannot read '%s'",
+				    p->datasets[d].inputs[j]);
+				free(size);
+				for (d = 0; d < p->ndatasets; d++)
+					free(owner[d]);
+				free(owner);
+				return NULL;
+			}
+			/* At least 1: empty files are spread too. */
+			size[k] = st.st_size > 0 ? (uint64_t)st.st_size : 1;
+			total += size[k];
+		}
+	for (d = 0, k = 0; d < p->ndatasets; d++) {
+		owner[d] = xcalloc(p->datasets[d].ninputs + 1,
+		    sizeof *owner[d]);
+		for (j = 0; j < p->datasets[d].ninputs; j++, k++) {
+			uint64_t s = mul_div(2 * cum + size[k], nshards,
+			    2 * total);
+
+			owner[d][j] = (unsigned)(s < nshards ? s + 1 : nshards);
+			cum += size[k];
+		}
+	}
+	free(size);
+	return owner;
+}
+
 static int
 shard_dataset(const struct eds_export_options *o,
-    const struct eds_project *p, size_t di, unsigned shard, unsigned nshards,
+    const struct eds_project *p, size_t di, unsigned shard,
+    const unsigned *owner,
     const struct eds_registry *reg, const struct eds_consent_rules *rules,
     const struct eds_domain *dom, struct eds_leakset *leaks,
     const char *partdir, struct ds_account *acc, struct eds_error *err)
@@ -238,7 +315,7 @@ shard_dataset(const struct eds_export_options *o,
 	struct eds_header h;
 	struct eds_csv_reader *r;
 	char sha[EDS_SHA256_HEX], *path;
-	size_t i, first, last;
+	size_t i;
 	int rc = -1;
 
 	memset(&s, 0, sizeof s);
@@ -305,10 +382,10 @@ shard_dataset(const struct eds_export_options *o,
 	    eds_csv_write_header(s.out, eds_pipeline_header(&s.pl), err) == -1)
 		goto done;
 
-	/* This shard's share of the inputs: a contiguous run of files. */
-	first = (size_t)(((uint64_t)(shard - 1) * d->ninputs) / nshards);
-	last = (size_t)(((uint64_t)shard * d->ninputs) / nshards);
-	for (i = first; i < last; i++) {
+	/* This shard's share of the inputs (see shard_owners). */
+	for (i = 0; i < d->ninputs; i++) {
+		if (owner[i] != shard)
+			continue;
 		if ((s.in = eds_input_open(d->inputs[i], err)) == NULL)
 			goto done;
 		r = eds_csv_reader_new(s.in, &s.schema->csv);
@@ -490,13 +567,14 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 	char at[64], *path = NULL;
 	const char *regdir;
 	size_t i;
-	int rc = -1, made = 0;
+	unsigned **owner = NULL;
+	int rc = -1, made = 0, slot = -1;
 
-	memset(&key, 0, sizeof key);
-	eds_consent_rules_init(&rules);
 	if (o->nshards == 0 || o->shard == 0 || o->shard > o->nshards)
 		return eds_error_set(err, EDS_EX_USAGE,
 		    "shard %u of %u does not exist", o->shard, o->nshards);
+	memset(&key, 0, sizeof key);
+	eds_consent_rules_init(&rules);
 	if ((p = eds_project_load(o->project, err)) == NULL)
 		goto done;
 	snprintf(run->config_sha256, sizeof run->config_sha256, "%s",
@@ -546,10 +624,13 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 		goto done;
 	}
 	made = 1;
+	slot = eds_output_temp_dir(o->output);
+	if ((owner = shard_owners(p, o->nshards, err)) == NULL)
+		goto done;
 	leaks = eds_leakset_new();
 	acc = xcalloc(p->ndatasets, sizeof *acc);
 	for (i = 0; i < p->ndatasets; i++)
-		if (shard_dataset(o, p, i, o->shard, o->nshards, reg, &rules,
+		if (shard_dataset(o, p, i, o->shard, owner[i], reg, &rules,
 		    dom, leaks, o->output, &acc[i], err) == -1)
 			goto done;
 	path = xasprintf("%s/identifiers.bin", o->output);
@@ -561,12 +642,16 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 done:
 	if (rc == -1 && made)
 		remove_tree(o->output);	/* no half partial is left behind */
+	eds_output_temp_dir_forget(slot);
 	if (acc != NULL) {
 		account_run(run, p, acc);
 		for (i = 0; i < p->ndatasets; i++)
 			account_release(&acc[i]);
 		free(acc);
 	}
+	for (i = 0; owner != NULL && i < p->ndatasets; i++)
+		free(owner[i]);
+	free(owner);
 	free(path);
 	eds_leakset_free(leaks);
 	eds_consent_filter_free(probe);
@@ -582,7 +667,7 @@ done:
 
 struct part {
 	char *dir;
-	unsigned shard;
+	unsigned shard, nshards;
 	struct eds_jnode *json;
 };
 
@@ -640,6 +725,13 @@ load_part(const char *dir, const struct eds_project *p, struct part *pt,
 		return eds_error_at(err, EDS_EX_DATAERR, dir, 0, 0,
 		    "partial.json has no shard number");
 	pt->shard = (unsigned)strtoul(v->str, NULL, 10);
+	if ((v = jget(pt->json, "nshards", EDS_JNUM)) == NULL)
+		return eds_error_at(err, EDS_EX_DATAERR, dir, 0, 0,
+		    "partial.json has no shard count");
+	pt->nshards = (unsigned)strtoul(v->str, NULL, 10);
+	if (pt->shard < 1 || pt->shard > pt->nshards)
+		return eds_error_at(err, EDS_EX_DATAERR, dir, 0, 0,
+		    "partial.json has a shard number out of range");
 	if ((v = jget(pt->json, "datasets", EDS_JARR)) == NULL ||
 	    v->n != p->ndatasets)
 		return eds_error_at(err, EDS_EX_DATAERR, dir, 0, 0,
@@ -660,6 +752,41 @@ by_shard(const void *a, const void *b)
 	const struct part *x = a, *y = b;
 
 	return x->shard < y->shard ? -1 : x->shard > y->shard;
+}
+
+/*
+ * Every shard of one run exactly once: the same shard count in every
+ * partial (65 naming the first odd one), no shard twice (65 naming both
+ * directories), none missing (66 naming the first missing shard).  Sorts
+ * pts by shard.
+ */
+static int
+check_shards(struct part *pts, size_t n, struct eds_error *err)
+{
+	unsigned want = pts[0].nshards, next = 1;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (pts[i].nshards != want)
+			return eds_error_at(err, EDS_EX_DATAERR, pts[i].dir, 0,
+			    0, "this partial is shard %u of %u, but '%s' is "
+			    "shard %u of %u: they are not of the same run",
+			    pts[i].shard, pts[i].nshards, pts[0].dir,
+			    pts[0].shard, want);
+	qsort(pts, n, sizeof *pts, by_shard);
+	for (i = 1; i < n; i++)
+		if (pts[i].shard == pts[i - 1].shard)
+			return eds_error_set(err, EDS_EX_DATAERR, "shard %u of "
+			    "%u is given twice: '%s' and '%s'", pts[i].shard,
+			    want, pts[i - 1].dir, pts[i].dir);
+	for (i = 0; i < n; i++, next++)
+		if (pts[i].shard != next)
+			break;
+	if (next <= want)
+		return eds_error_set(err, EDS_EX_NOINPUT, "shard %u of %u is "
+		    "missing%s (%zu of the %u partials given)", next, want,
+		    n + 1 < want ? ", among others" : "", n, want);
+	return 0;
 }
 
 /* The same string member in every part, or an error naming the first odd one. */
@@ -719,7 +846,40 @@ struct merge_ds {
 	uint64_t rows;
 	int have_header;
 	const char *file;		/* current partial file */
+	/* The leak scan, on the rows as they are written (NULL: later). */
+	const struct eds_leakset *leaks;
+	unsigned long line;		/* of the output, where the row starts */
+	int leaked;
+	struct eds_leak leak;
 };
+
+/*
+ * Look for leaks in a row written at m->line of the output, and move
+ * m->line past it (a field's line breaks are written as they are).
+ */
+static int
+merge_scan(struct merge_ds *m, const struct eds_record *r)
+{
+	const char *nl;
+	size_t i;
+	int tag;
+
+	for (i = 0; i < r->n; i++)
+		if (eds_leakset_check(m->leaks, r->f[i].s, r->f[i].len,
+		    &tag)) {
+			m->leaked = 1;
+			m->leak.line = m->line;
+			m->leak.field = i;
+			m->leak.tag = tag;
+			return -1;
+		}
+	m->line++;
+	for (i = 0; i < r->n; i++)
+		for (nl = r->f[i].s; (nl = memchr(nl, '\n', r->f[i].len -
+		    (size_t)(nl - r->f[i].s))) != NULL; nl++)
+			m->line++;
+	return 0;
+}
 
 static int
 headers_equal(const struct eds_header *h, const struct eds_record *r)
@@ -757,11 +917,15 @@ merge_row(void *ctx, struct eds_record *r, struct eds_error *err)
 		m->have_header = 1;
 		if (eds_pipeline_start(&m->pl, &m->header, err) == -1)
 			return -1;
+		if (m->leaks != NULL && merge_scan(m, r) == -1)
+			return eds_error_set(err, EDS_EX_DATAERR, "leak");
 		return eds_csv_write_header(m->out,
 		    eds_pipeline_header(&m->pl), err);
 	}
 	if ((v = eds_pipeline_push(&m->pl, r, NULL, err)) == -1)
 		return -1;
+	if (m->leaks != NULL && merge_scan(m, r) == -1)
+		return eds_error_set(err, EDS_EX_DATAERR, "leak");
 	m->rows++;
 	return eds_csv_write_fields(m->out, r->f, r->n, err);
 }
@@ -996,6 +1160,9 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 	struct eds_buf scopes = EDS_BUF_INIT;
 	const char *key_id = "", *at = "", *bundle_sha;
 	char *path = NULL, *archive = NULL, *sealed = NULL, **files = NULL;
+	char *workdir = NULL, *bagdir = NULL, *plain = NULL;
+	const char *final;
+	int work_slot = -1, bag_slot = -1;
 	char sha[EDS_SHA256_HEX];
 	uint64_t bytes, suppressed, kept;
 	size_t i, j, nin = 0;
@@ -1017,24 +1184,8 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 			ndirs = i + 1;
 			goto done;
 		}
-	qsort(pts, ndirs, sizeof *pts, by_shard);
-	for (i = 0; i < ndirs; i++) {
-		const struct eds_jnode *ns = jget(pts[i].json, "nshards",
-		    EDS_JNUM);
-
-		if (ns == NULL || strtoul(ns->str, NULL, 10) != ndirs) {
-			eds_error_at(err, EDS_EX_NOINPUT, pts[i].dir, 0, 0,
-			    "this partial is shard %u of %s, but %zu partials "
-			    "were given: a shard is missing or extra",
-			    pts[i].shard, ns != NULL ? ns->str : "?", ndirs);
-			goto done;
-		}
-		if (pts[i].shard != i + 1) {
-			eds_error_set(err, EDS_EX_NOINPUT, "shard %zu of %zu "
-			    "is missing (or given twice)", i + 1, ndirs);
-			goto done;
-		}
-	}
+	if (check_shards(pts, ndirs, err) == -1)
+		goto done;
 	if (same_member(pts, ndirs, "key_id", &key_id, err) == -1 ||
 	    same_member(pts, ndirs, "consent_at", &at, err) == -1)
 		goto done;
@@ -1059,29 +1210,50 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 	/* Nothing is overwritten unless asked. */
 	archive = xasprintf("%s.tar.gz", o->output);
 	sealed = xasprintf("%s.tar.gz.p7m", o->output);
-	if (!o->force) {
-		const char *t = exists(o->output) ? o->output :
-		    (o->archive || o->nencrypt > 0) && exists(archive) ?
-		    archive : o->nencrypt > 0 && exists(sealed) ? sealed : NULL;
-
-		if (t != NULL) {
-			eds_error_set(err, EDS_EX_CANTCREAT, "'%s' already "
-			    "exists (use --force to replace it)", t);
-			goto done;
-		}
+	final = o->nencrypt > 0 ? sealed : o->archive ? archive : o->output;
+	if (!o->force && exists(final)) {
+		eds_error_set(err, EDS_EX_CANTCREAT, "'%s' already exists (use "
+		    "--force to replace it)", final);
+		goto done;
 	}
 	if (o->sign_key != NULL && (signer = eds_cms_signer_load(o->sign_key,
 	    o->sign_cert, o->allow_unsafe_key, err)) == NULL)
 		goto done;
+	/*
+	 * An archive is made from a bag sealed in a hidden working directory
+	 * next to the output (so that no plaintext bundle ever appears under
+	 * the output's name when only an archive, or only an encrypted one,
+	 * was asked), removed at the end, on failure, or by a signal.
+	 */
+	if (o->archive || o->nencrypt > 0) {
+		const char *slash = strrchr(o->output, '/');
+
+		workdir = slash != NULL ? xasprintf("%.*s/.%s.export-XXXXXX",
+		    (int)(slash - o->output), o->output, slash + 1) :
+		    xasprintf(".%s.export-XXXXXX", o->output);
+		if (mkdtemp(workdir) == NULL) {
+			eds_error_errno(err, EDS_EX_CANTCREAT, errno, "cannot "
+			    "create a working directory next to '%s'",
+			    o->output);
+			free(workdir);
+			workdir = NULL;
+			goto done;
+		}
+		work_slot = eds_output_temp_dir(workdir);
+		bagdir = xasprintf("%s/bag", workdir);
+		plain = xasprintf("%s/bag.tar.gz", workdir);
+	}
 	eds_bag_options_init(&bo);
 	bo.source_organization = p->organization;
 	bo.external_identifier = p->id;
 	bo.external_description = p->title;
 	bo.bagging_date = o->bagging_date;
-	bo.flags = o->force ? EDS_BAG_FORCE : 0;
+	bo.flags = o->force && workdir == NULL ? EDS_BAG_FORCE : 0;
 	bo.signer = signer;
-	if ((bag = eds_bag_create(o->output, &bo, err)) == NULL)
+	if ((bag = eds_bag_create(bagdir != NULL ? bagdir : o->output, &bo,
+	    err)) == NULL)
 		goto done;
+	bag_slot = eds_output_temp_dir(eds_bag_tmpdir(bag));
 	for (i = 0; i < p->nrequire; i++)
 		eds_buf_addf(&scopes, "%s%s", i ? "," : "", p->require[i]);
 	if (eds_bag_info_add(bag, EDS_BAG_APPROVAL_BODY, p->approval_body,
@@ -1096,6 +1268,21 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 	    eds_bag_info_add(bag, EDS_BAG_CONSENT_AS_OF, at, err) == -1 ||
 	    eds_bag_info_add(bag, EDS_BAG_KEY_ID, key_id, err) == -1)
 		goto done;
+
+	/*
+	 * The identifiers every shard read, for the leak scan: done on the
+	 * rows as they are concatenated, or, for a dataset whose rows are
+	 * then suppressed, on the file written after suppression.
+	 */
+	leaks = eds_leakset_new();
+	for (i = 0; i < ndirs; i++) {
+		free(path);
+		path = xasprintf("%s/identifiers.bin", pts[i].dir);
+		if (eds_leakset_load(leaks, path, err) == -1)
+			goto done;
+	}
+	free(path);
+	path = NULL;
 
 	/* Each dataset: concatenate, count classes, suppress or refuse. */
 	kn = xcalloc(p->ndatasets, sizeof *kn);
@@ -1113,6 +1300,8 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 		memset(&m, 0, sizeof m);
 		eds_pipeline_init(&m.pl);
 		eds_header_init(&m.header);
+		m.leaks = suppress ? NULL : leaks;
+		m.line = 1;
 		files[i] = xasprintf("%s.csv%s", d->name, p->gzip ? ".gz" : "");
 		if (d->k > 0) {
 			kn[i] = eds_kanon_new((const char *const *)d->quasi,
@@ -1132,7 +1321,12 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 		if (m.out == NULL)
 			goto merge_fail;
 		if (merge_files(&m, pts, ndirs, d->name, err) == -1) {
-			if (err->status == EDS_EX_CONFIG)
+			if (m.leaked) {
+				char *shown = xasprintf("data/%s", files[i]);
+
+				leak_error(p, shown, &m.leak, &m.header, err);
+				free(shown);
+			} else if (err->status == EDS_EX_CONFIG)
 				snprintf(err->file, sizeof err->file, "%s",
 				    p->path);
 			goto merge_fail;
@@ -1270,20 +1464,18 @@ merge_fail:
 	if (eds_bag_write_provenance(bag, &prov, err) == -1)
 		goto done;
 
-	/* The leak scan, over every payload file. */
-	leaks = eds_leakset_new();
-	for (i = 0; i < ndirs; i++) {
-		free(path);
-		path = xasprintf("%s/identifiers.bin", pts[i].dir);
-		if (eds_leakset_load(leaks, path, err) == -1)
-			goto done;
-	}
+	/* The rest of the leak scan: suppressed datasets, dictionary, provenance. */
 	for (i = 0; i < p->ndatasets + 2; i++) {
 		const char *name = i < p->ndatasets ? files[i] :
 		    i == p->ndatasets ? "dictionary.csv" : "provenance.json";
 		struct eds_leak lk;
-		char *shown = xasprintf("data/%s", name);
+		char *shown;
 		int hit;
+
+		if (i < p->ndatasets && !(p->datasets[i].k > 0 &&
+		    p->datasets[i].kanon_action == EDS_KANON_SUPPRESS))
+			continue;	/* scanned as it was written */
+		shown = xasprintf("data/%s", name);
 
 		free(path);
 		path = xasprintf("%s/data/%s", eds_bag_tmpdir(bag), name);
@@ -1316,11 +1508,12 @@ merge_fail:
 	eds_bag_oxum(bag, &bytes, &kept);
 	snprintf(sha, sizeof sha, "%s", bundle_sha);
 
-	if (o->archive || o->nencrypt > 0) {
+	if (workdir != NULL) {
 		struct eds_tm t;
 		const char *slash = strrchr(o->output, '/');
 		uint64_t mtime = 0;
 		char day[11];
+		int excl = o->force ? 0 : EDS_OUT_EXCL;
 
 		if (o->bagging_date != NULL &&
 		    eds_date_parse_iso(o->bagging_date,
@@ -1335,38 +1528,37 @@ merge_fail:
 			eds_date_parse_iso(day, 10, &t);
 			mtime = (uint64_t)eds_tm_to_epoch(&t);
 		}
-		if (o->force)
-			unlink(archive);
-		if (eds_tar_directory(o->output, slash != NULL ? slash + 1 :
-		    o->output, archive, mtime, EDS_OUT_EXCL, sha, &bytes,
+		/* The archive's top directory is the output's name. */
+		if (eds_tar_directory(bagdir, slash != NULL ? slash + 1 :
+		    o->output, o->nencrypt > 0 ? plain : archive, mtime,
+		    o->nencrypt > 0 ? EDS_OUT_EXCL : excl, sha, &bytes,
 		    err) == -1)
 			goto done;
 		if (o->nencrypt > 0) {
-			if (o->force)
-				unlink(sealed);
-			if (eds_cms_encrypt_file(archive, sealed,
-			    o->encrypt_to, o->nencrypt, EDS_CMS_DER,
-			    EDS_OUT_EXCL, sha, &bytes, err) == -1)
-				goto done;
 			/* Only the encrypted archive leaves. */
-			if (unlink(archive) == -1) {
-				eds_error_errno(err, EDS_EX_IOERR, errno,
-				    "cannot remove '%s'", archive);
+			if (eds_cms_encrypt_file(plain, sealed, o->encrypt_to,
+			    o->nencrypt, EDS_CMS_DER, excl, sha, &bytes,
+			    err) == -1)
 				goto done;
-			}
 			eds_run_output(run, sealed, sha, bytes);
 		} else
 			eds_run_output(run, archive, sha, bytes);
-		if (remove_tree(o->output) == -1) {
-			eds_error_set(err, EDS_EX_IOERR, "cannot remove the "
-			    "bundle directory '%s' after archiving it",
-			    o->output);
-			goto done;
-		}
 	} else
 		eds_run_output(run, o->output, sha, bytes);
 	rc = 0;
 done:
+	if (workdir != NULL) {
+		/* The plaintext bag and archive: never left behind. */
+		eds_bag_free(bag);
+		bag = NULL;
+		if (remove_tree(workdir) == -1 && rc == 0) {
+			eds_error_errno(err, EDS_EX_IOERR, errno, "cannot remove "
+			    "the working directory '%s'", workdir);
+			rc = -1;
+		}
+	}
+	eds_output_temp_dir_forget(bag_slot);
+	eds_output_temp_dir_forget(work_slot);
 	if (acc != NULL) {
 		account_run(run, p, acc);
 		for (i = 0; i < p->ndatasets; i++)
@@ -1401,6 +1593,9 @@ done:
 	free(path);
 	free(archive);
 	free(sealed);
+	free(workdir);
+	free(bagdir);
+	free(plain);
 	eds_key_wipe(&key);
 	eds_project_free(p);
 	return rc;
@@ -1415,8 +1610,19 @@ eds_export(const struct eds_export_options *o, struct eds_run *run,
 	struct eds_export_options so = *o;
 	struct eds_run shard_run;
 	const char *slash = strrchr(o->output, '/');
-	char *tmp, *dirs[1];
-	int rc;
+	char *tmp, *dirs[1], *final;
+	int rc, slot;
+
+	/* Refuse an existing output before the work, not after it. */
+	final = o->nencrypt > 0 ? xasprintf("%s.tar.gz.p7m", o->output) :
+	    o->archive ? xasprintf("%s.tar.gz", o->output) : xstrdup(o->output);
+	if (!o->force && exists(final)) {
+		eds_error_set(err, EDS_EX_CANTCREAT, "'%s' already exists (use "
+		    "--force to replace it)", final);
+		free(final);
+		return -1;
+	}
+	free(final);
 
 	/* The partial lives next to the bundle, hidden, removed at the end. */
 	tmp = slash != NULL ? xasprintf("%.*s/.%s.part-XXXXXX",
@@ -1430,6 +1636,7 @@ eds_export(const struct eds_export_options *o, struct eds_run *run,
 		return -1;
 	}
 	rmdir(tmp);		/* the shard makes it */
+	slot = eds_output_temp_dir(tmp);
 	so.output = tmp;
 	so.shard = so.nshards = 1;
 	eds_run_init(&shard_run, run->tool, "shard");
@@ -1441,6 +1648,7 @@ eds_export(const struct eds_export_options *o, struct eds_run *run,
 		rc = eds_export_merge(&so, dirs, 1, run, err);
 	}
 	remove_tree(tmp);
+	eds_output_temp_dir_forget(slot);
 	free(tmp);
 	return rc;
 }

@@ -11,8 +11,10 @@
  * encrypted and signed.
  *
  * The work is split in two halves so that it can be sharded: a shard runs
- * the streaming pass over its share of every dataset's input files and
- * writes a partial directory (data files, counts, the identifiers it saw);
+ * the streaming pass over its share of the input files (whole files: the
+ * files of all datasets laid end to end and cut into N runs of about
+ * equal bytes, each dataset's files staying in order) and writes a
+ * partial directory (data files, counts, the identifiers it saw);
  * a merge concatenates the partials in shard order and does everything
  * else once.  A whole run is shard 1 of 1 followed by the merge, so a
  * sharded run gives byte-identical data files and manifests by

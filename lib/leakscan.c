@@ -23,9 +23,17 @@
 #define MIN_LEN 4		/* folded characters */
 #define MIN_DIGIT_LEN 5		/* for a one-word value matched in text */
 #define MAX_WORDS 6		/* longest run of words looked for */
-#define MAX_TOKENS 4096		/* words looked at per field */
 
-enum { K_EXACT = 1, K_WORDS = 2 };
+/* How a value is looked for inside text (see add_value). */
+enum { V_ANY, V_NAME, V_PAIR };
+
+/*
+ * What a slot is: a value (a leak when a field equals it), looked for
+ * inside text too, or only the first word of a multi-word value looked
+ * for inside text (so that runs of words starting elsewhere are not
+ * looked up at all).
+ */
+enum { K_EXACT = 1, K_WORDS = 2, K_FIRST = 4 };
 
 struct tok {
 	size_t off, len;
@@ -41,9 +49,19 @@ struct slot {
 struct eds_leakset {
 	struct slot *t;
 	size_t cap;		/* power of two */
-	size_t n;
+	size_t n;		/* slots in use */
+	size_t nvalues;		/* of them, values (K_EXACT) */
+	/*
+	 * A filter in front of the table: two bits per slot in a bitmap of
+	 * 4 bits per table entry (so at least 8 per slot in use), that
+	 * stays in the processor's cache when the table does not: most
+	 * fields and words are not identifiers, and are turned away here.
+	 */
+	uint64_t *bits;
+	size_t nbits;		/* power of two */
 	struct eds_buf fold;	/* scratch */
-	struct tok *toks;	/* scratch, MAX_TOKENS */
+	struct tok *toks;	/* scratch, one per word of the longest field */
+	size_t ntoks;
 };
 
 #define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
@@ -68,7 +86,10 @@ eds_leakset_new(void)
 
 	l->cap = 1024;
 	l->t = xcalloc(l->cap, sizeof *l->t);
-	l->toks = xcalloc(MAX_TOKENS, sizeof *l->toks);
+	l->nbits = 4 * l->cap;
+	l->bits = xcalloc(l->nbits / 64, sizeof *l->bits);
+	l->ntoks = 64;
+	l->toks = xcalloc(l->ntoks, sizeof *l->toks);
 	return l;
 }
 
@@ -78,6 +99,7 @@ eds_leakset_free(struct eds_leakset *l)
 	if (l == NULL)
 		return;
 	free(l->t);
+	free(l->bits);
 	free(l->toks);
 	eds_buf_release(&l->fold);
 	free(l);
@@ -86,13 +108,31 @@ eds_leakset_free(struct eds_leakset *l)
 size_t
 eds_leakset_count(const struct eds_leakset *l)
 {
-	return l->n;
+	return l->nvalues;
 }
 
 size_t
 eds_leakset_bytes(const struct eds_leakset *l)
 {
-	return l->cap * sizeof *l->t;
+	return l->cap * sizeof *l->t + l->nbits / 8;
+}
+
+static void
+filter_set(struct eds_leakset *l, uint64_t h)
+{
+	size_t m = l->nbits - 1, a = h & m, b = (h >> 40 ^ h >> 20) & m;
+
+	l->bits[a / 64] |= UINT64_C(1) << (a % 64);
+	l->bits[b / 64] |= UINT64_C(1) << (b % 64);
+}
+
+static int
+filter_has(const struct eds_leakset *l, uint64_t h)
+{
+	size_t m = l->nbits - 1, a = h & m, b = (h >> 40 ^ h >> 20) & m;
+
+	return (l->bits[a / 64] >> (a % 64) & 1) &&
+	    (l->bits[b / 64] >> (b % 64) & 1);
 }
 
 static void insert(struct eds_leakset *, uint64_t, int, unsigned);
@@ -106,6 +146,10 @@ grow(struct eds_leakset *l)
 	l->cap *= 2;
 	l->t = xcalloc(l->cap, sizeof *l->t);
 	l->n = 0;
+	l->nvalues = 0;
+	free(l->bits);
+	l->nbits = 4 * l->cap;
+	l->bits = xcalloc(l->nbits / 64, sizeof *l->bits);
 	for (i = 0; i < oldcap; i++)
 		if (old[i].h != 0)
 			insert(l, old[i].h, old[i].tag, old[i].kinds);
@@ -123,6 +167,11 @@ insert(struct eds_leakset *l, uint64_t h, int tag, unsigned kinds)
 		grow(l);
 	for (i = h & (l->cap - 1); l->t[i].h != 0; i = (i + 1) & (l->cap - 1))
 		if (l->t[i].h == h) {
+			if ((kinds & K_EXACT) && !(l->t[i].kinds & K_EXACT)) {
+				/* A first word that is also a value. */
+				l->t[i].tag = tag;
+				l->nvalues++;
+			}
 			l->t[i].kinds |= kinds;
 			return;
 		}
@@ -130,6 +179,9 @@ insert(struct eds_leakset *l, uint64_t h, int tag, unsigned kinds)
 	l->t[i].tag = tag;
 	l->t[i].kinds = kinds;
 	l->n++;
+	if (kinds & K_EXACT)
+		l->nvalues++;
+	filter_set(l, h);
 }
 
 static const struct slot *
@@ -139,6 +191,8 @@ lookup(const struct eds_leakset *l, uint64_t h)
 
 	if (h == 0)
 		h = 1;
+	if (!filter_has(l, h))
+		return NULL;
 	for (i = h & (l->cap - 1); l->t[i].h != 0; i = (i + 1) & (l->cap - 1))
 		if (l->t[i].h == h)
 			return &l->t[i];
@@ -156,46 +210,70 @@ static const char *const latin1[64] = {
 };
 
 /*
- * Fold s into b as words separated by single spaces; the words' positions
- * in toks (at most max).  Returns the number of words.
+ * Fold s into l->fold as words separated by single spaces; the words'
+ * positions in l->toks (grown as needed: every word of a field is looked
+ * at, however long the text).  Returns the number of words.  The output
+ * is never longer than the input (a separator byte becomes at most one
+ * space, a two-byte letter at most two letters), so it is written
+ * straight into a buffer grown once: this runs on every field of every
+ * payload file.
  */
 static size_t
-fold(const char *s, size_t len, struct eds_buf *b, struct tok *toks,
-    size_t max)
+fold(struct eds_leakset *l, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
-	size_t n = 0;
-	int in = 0;
+	struct eds_buf *b = &l->fold;
+	char *o;
+	size_t n = 0, k;
+	int in = 0, digit;
+	const char *add;
 
 	eds_buf_reset(b);
 	eds_buf_grow(b, len + 1);
+	o = b->p;
 	while (p < end) {
-		const char *add = NULL;
-		char one[2] = { 0, 0 };
-		size_t k = 1;
+		unsigned char c = *p;
 
-		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) {
-			one[0] = (char)*p;
-			add = one;
-		} else if (*p >= 'A' && *p <= 'Z') {
-			one[0] = (char)(*p - 'A' + 'a');
-			add = one;
-		} else if (*p == 0xC3 && end - p >= 2 && p[1] >= 0x80 &&
-		    p[1] <= 0xBF) {
+		/* The common case: an ASCII letter or digit. */
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    (c >= 'A' && c <= 'Z')) {
+			if (!in) {
+				if (n == l->ntoks) {
+					l->ntoks *= 2;
+					l->toks = xreallocarray(l->toks,
+					    l->ntoks, sizeof *l->toks);
+				}
+				if (n > 0)
+					*o++ = ' ';
+				l->toks[n].off = (size_t)(o - b->p);
+				l->toks[n].digit = 0;
+				n++;
+				in = 1;
+			}
+			digit = c <= '9';
+			*o++ = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+			l->toks[n - 1].digit |= digit;
+			p++;
+			continue;
+		}
+		add = NULL;
+		k = 1;
+		if (c == 0xC3 && end - p >= 2 && p[1] >= 0x80 && p[1] <= 0xBF) {
 			add = latin1[p[1] - 0x80];
 			k = 2;
-		} else if (*p == 0xC5 && end - p >= 2 &&
+		} else if (c == 0xC5 && end - p >= 2 &&
 		    (p[1] == 0x92 || p[1] == 0x93)) {
 			add = "oe";
 			k = 2;
-		} else if (*p == 0xC2) {
-			k = 2;		/* U+0080..U+00BF: NBSP, quotes, signs */
-		} else if (*p >= 0xC0) {
+		} else if (c == 0xC2) {
+			/* U+0080..U+00BF: NBSP, quotes, signs */
+			k = end - p >= 2 ? 2 : 1;
+		} else if (c >= 0xC0) {
 			/* another letter of another script: keep its bytes */
-			k = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+			k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
 			if ((size_t)(end - p) < k)
 				k = (size_t)(end - p);
-			if (!(*p == 0xE2))	/* U+2000.. punctuation */
+			if (c != 0xE2)	/* U+2000.. punctuation */
 				add = "";
 		}
 		if (add == NULL) {		/* separator */
@@ -204,51 +282,72 @@ fold(const char *s, size_t len, struct eds_buf *b, struct tok *toks,
 			continue;
 		}
 		if (!in) {
-			if (n == max)
-				break;
+			if (n == l->ntoks) {
+				l->ntoks *= 2;
+				l->toks = xreallocarray(l->toks, l->ntoks,
+				    sizeof *l->toks);
+			}
 			if (n > 0)
-				eds_buf_addch(b, ' ');
-			toks[n].off = b->len;
-			toks[n].len = 0;
-			toks[n].digit = 0;
+				*o++ = ' ';
+			l->toks[n].off = (size_t)(o - b->p);
+			l->toks[n].digit = 0;
 			n++;
 			in = 1;
 		}
-		if (*add == '\0')
-			eds_buf_add(b, p, k);
-		else
-			eds_buf_addstr(b, add);
-		toks[n - 1].len = b->len - toks[n - 1].off;
-		if (*p >= '0' && *p <= '9')
-			toks[n - 1].digit = 1;
+		if (*add == '\0') {
+			memcpy(o, p, k);
+			o += k;
+		} else
+			while (*add != '\0')
+				*o++ = *add++;
 		p += k;
+	}
+	*o = '\0';
+	b->len = (size_t)(o - b->p);
+	/* Word lengths, now that they are written. */
+	for (k = 0; k < n; k++) {
+		size_t e = k + 1 < n ? l->toks[k + 1].off - 1 : b->len;
+
+		l->toks[k].len = e - l->toks[k].off;
 	}
 	return n;
 }
 
+/*
+ * Add one value.  Every value is a leak when a whole field equals it; it is
+ * also looked for inside text (K_WORDS) when it has at most MAX_WORDS words
+ * and holds a digit (at least MIN_DIGIT_LEN characters), or, for V_ANY,
+ * several words.  A person name alone (V_NAME) without a digit is never
+ * looked for inside text, however many words it has: "Marie-Thérèse" or
+ * "Le Gall" is one name, as common in text as "Martin"; a pair of names
+ * (V_PAIR) always is.
+ */
 static void
 add_value(struct eds_leakset *l, const char *s, size_t len, int tag,
-    int words_ok)
+    int how)
 {
 	size_t n, i;
 	int digit = 0;
 	unsigned kinds = K_EXACT;
 
-	n = fold(s, len, &l->fold, l->toks, MAX_TOKENS);
+	n = fold(l, s, len);
 	if (n == 0 || l->fold.len < MIN_LEN)
 		return;
 	for (i = 0; i < n; i++)
 		digit |= l->toks[i].digit;
-	if (words_ok && n <= MAX_WORDS &&
-	    ((digit && l->fold.len >= MIN_DIGIT_LEN) || n >= 2))
+	if (n <= MAX_WORDS && ((digit && l->fold.len >= MIN_DIGIT_LEN) ||
+	    (n >= 2 && how != V_NAME)))
 		kinds |= K_WORDS;
 	insert(l, fnv(FNV_OFFSET, l->fold.p, l->fold.len), tag, kinds);
+	if ((kinds & K_WORDS) && n >= 2)
+		insert(l, fnv(FNV_OFFSET, l->fold.p + l->toks[0].off,
+		    l->toks[0].len), -1, K_FIRST);
 }
 
 void
 eds_leakset_add(struct eds_leakset *l, const char *s, size_t len, int tag)
 {
-	add_value(l, s, len, tag, 1);
+	add_value(l, s, len, tag, V_ANY);
 }
 
 void
@@ -260,7 +359,8 @@ eds_leakset_add_row(struct eds_leakset *l, const struct eds_field *f,
 
 	for (i = 0; i < n; i++)
 		if (tags[i] >= 0 && f[i].len > 0)
-			add_value(l, f[i].s, f[i].len, tags[i], 1);
+			add_value(l, f[i].s, f[i].len, tags[i],
+			    is_name[i] ? V_NAME : V_ANY);
 	/* Person names of the row, two by two, in both orders. */
 	for (i = 0; i < n; i++) {
 		if (tags[i] < 0 || !is_name[i] || f[i].len == 0)
@@ -273,7 +373,7 @@ eds_leakset_add_row(struct eds_leakset *l, const struct eds_field *f,
 			eds_buf_add(&pair, f[i].s, f[i].len);
 			eds_buf_addch(&pair, ' ');
 			eds_buf_add(&pair, f[j].s, f[j].len);
-			add_value(l, pair.p, pair.len, tags[i], 1);
+			add_value(l, pair.p, pair.len, tags[i], V_PAIR);
 		}
 	}
 	eds_buf_release(&pair);
@@ -284,29 +384,37 @@ eds_leakset_check(const struct eds_leakset *cl, const char *s, size_t len,
     int *tag)
 {
 	struct eds_leakset *l = (struct eds_leakset *)cl;	/* scratch only */
-	struct tok *toks = l->toks;
+	struct tok *toks;
 	const struct slot *hit;
 	size_t n, i, j;
 	uint64_t h;
 
 	if (len < MIN_LEN)
 		return 0;
-	n = fold(s, len, &l->fold, toks, MAX_TOKENS);
+	n = fold(l, s, len);
+	toks = l->toks;
 	if (n == 0)
 		return 0;
-	/* The whole value (a field longer than MAX_TOKENS words is text). */
-	if (n < MAX_TOKENS && (hit = lookup(l, fnv(FNV_OFFSET, l->fold.p,
-	    l->fold.len))) != NULL) {
+	/* The whole value. */
+	if ((hit = lookup(l, fnv(FNV_OFFSET, l->fold.p,
+	    l->fold.len))) != NULL && (hit->kinds & K_EXACT)) {
 		*tag = hit->tag;
 		return 1;
 	}
-	/* Runs of 1..MAX_WORDS words inside it. */
+	/*
+	 * Runs of 1..MAX_WORDS words inside it, from the words that are a
+	 * value or start one (whose hash is in the filter) only.
+	 */
 	for (i = 0; i < n; i++) {
-		h = FNV_OFFSET;
+		h = fnv(FNV_OFFSET, l->fold.p + toks[i].off, toks[i].len);
+		if (!filter_has(l, h == 0 ? 1 : h))
+			continue;
 		for (j = i; j < n && j < i + MAX_WORDS; j++) {
-			if (j > i)
+			if (j > i) {
 				h = fnv(h, " ", 1);
-			h = fnv(h, l->fold.p + toks[j].off, toks[j].len);
+				h = fnv(h, l->fold.p + toks[j].off,
+				    toks[j].len);
+			}
 			if ((hit = lookup(l, h)) != NULL &&
 			    (hit->kinds & K_WORDS)) {
 				*tag = hit->tag;
@@ -344,9 +452,14 @@ scan_row(void *ctx, struct eds_record *r, struct eds_error *err)
 	size_t i;
 	int tag;
 
-	(void)err;
-	if (sc->found || r->reason != NULL)
+	if (sc->found)
 		return 0;
+	/* Our own payload files are canonical CSV: a row we cannot read
+	 * could hide anything, so the file is not passed as clean. */
+	if (r->reason != NULL)
+		return eds_error_at(err, EDS_EX_DATAERR, r->file, r->line, 0,
+		    "cannot read the row to scan it for identifiers: %s",
+		    r->detail);
 	for (i = 0; i < r->n; i++)
 		if (eds_leakset_check(sc->l, r->f[i].s, r->f[i].len, &tag)) {
 			sc->found = 1;
@@ -467,6 +580,11 @@ eds_leakset_load(struct eds_leakset *l, const char *path,
 		insert(l, get64(rec), (int)(int32_t)(uint32_t)v,
 		    (unsigned)(v >> 32));
 	}
+	/* Exactly the records the header announced, nothing after them. */
+	got = eds_input_read(in, rec, 1, err);
 	eds_input_close(in);
+	if (got != 0)
+		return got < 0 ? -1 : eds_error_at(err, EDS_EX_DATAERR, path,
+		    0, 0, "identifier set longer than its header says");
 	return 0;
 }

@@ -12,16 +12,21 @@
  *   at least 5 characters) or several words (a full address), or to a
  *   patient's first and last names together, is a leak.
  *
- * Single words that are only names ("Martin", "Claire") are not looked
- * for inside text: they are ordinary words too, and finding them is the
- * scrubber's job (eds-policy(5)).  Values shorter than 4 characters are
- * ignored.  Comparison is case- and accent-insensitive on words (letters
- * and digits; everything else separates words).
+ * A name alone ("Martin", "Claire", and compound ones such as
+ * "Marie-Thérèse" or "Le Gall": the values of text columns marked as names,
+ * unless they hold a digit) is not looked for inside text: it is an
+ * ordinary word too, clinicians share the patients' names, and finding
+ * it is the scrubber's job (eds-policy(5)).  Values shorter than 4
+ * characters are ignored.  Comparison is case- and accent-insensitive on
+ * words (letters and digits; everything else separates words), and every
+ * word of a field is looked at, however long.
  *
- * The set holds 64-bit hashes, never the values: 16 bytes per distinct
- * value, at most 32 bytes with the table's slack.  It grows with the
- * number of distinct identifiers (patients, stays, examinations), not
- * with rows.  A hit names the payload file and column and the input
+ * The set holds 64-bit hashes, never the values: a 16-byte slot per
+ * distinct value (and per distinct first word of the values looked for
+ * inside text) in a table kept at most half full, and a filter of 4 bits
+ * per table entry in front of it: 34 to 68 bytes per slot.  It grows
+ * with the number of distinct identifiers (patients, stays,
+ * examinations), not with rows.  A hit names the payload file and column and the input
  * column it came from, never the value.
  */
 #ifndef EDS_LEAKSCAN_H
@@ -40,19 +45,26 @@ void eds_leakset_free(struct eds_leakset *);
 
 /*
  * Add the identifying values of one row.  tag names the input column
- * (the caller's numbering, resolved by the name callback of the scan);
- * names marks the values that are person names (first and last names are
- * paired).  Fields with tags < 0 are not identifying.
+ * (the caller's numbering, given back in struct eds_leak on a hit);
+ * is_name marks the values that are person names (or addresses): alone
+ * they are looked for inside text only if they hold a digit, and they are
+ * also added two by two, in both orders ("Claire Martin", "Martin
+ * Claire"), as full names.  Fields with tags < 0 are not identifying.
  */
 void eds_leakset_add_row(struct eds_leakset *, const struct eds_field *f,
     const int *tags, const unsigned char *is_name, size_t n);
 /* Add one value (for tests and callers with single values). */
 void eds_leakset_add(struct eds_leakset *, const char *s, size_t len,
     int tag);
+/* Distinct values (first words aside); bytes of memory held. */
 size_t eds_leakset_count(const struct eds_leakset *);
 size_t eds_leakset_bytes(const struct eds_leakset *);
 
-/* Save to / merge from a file (for sharded runs); 73/74/65. */
+/*
+ * Save to / add from a file (for sharded runs): 73/74; a load is 66 if the
+ * file is missing, 65 if it is truncated, longer than its header says or
+ * not an identifier set.
+ */
 int eds_leakset_save(const struct eds_leakset *, const char *path,
     struct eds_error *);
 int eds_leakset_load(struct eds_leakset *, const char *path,
@@ -67,7 +79,8 @@ struct eds_leak {
 
 /*
  * Look at every field of the CSV file path (gzip or not).  Returns 0 if
- * clean, 1 with *leak set at the first hit, -1 on a read error.
+ * clean, 1 with *leak set at the first hit, -1 on a read error or a row
+ * that cannot be read (65: it is not passed as clean).
  */
 int eds_leakset_scan_csv(const struct eds_leakset *, const char *path,
     struct eds_leak *, struct eds_error *);

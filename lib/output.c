@@ -13,6 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
 
 #include <zlib.h>
 
@@ -21,6 +24,8 @@
 
 #define OUT_BUF (128 * 1024)
 #define MAX_TEMPS 32
+#define MAX_TEMP_DIRS 8
+#define MAX_TREE_DEPTH 8
 
 struct eds_output {
 	char *name;		/* final path, or "<stdout>" */
@@ -44,6 +49,78 @@ struct eds_output {
 static char temps[MAX_TEMPS][PATH_MAX];
 static volatile sig_atomic_t temps_used[MAX_TEMPS];
 
+/* Temporary directories, removed with their content on a signal. */
+static char temp_dirs[MAX_TEMP_DIRS][PATH_MAX];
+static volatile sig_atomic_t temp_dirs_used[MAX_TEMP_DIRS];
+
+#if defined(__linux__) && defined(SYS_getdents64)
+/* struct linux_dirent64, as getdents64(2) fills it. */
+struct dirent64_raw {
+	unsigned long long d_ino;
+	long long d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/*
+ * Empty the directory open on fd, with system calls only (no malloc, no
+ * stdio: this runs in a signal handler).  Entries are removed while the
+ * directory is read; it is read again from the start until a pass
+ * removes nothing.
+ */
+static void
+empty_dir_signal_safe(int fd, int depth)
+{
+	char buf[2048];
+	long n, off;
+	int removed, sub;
+
+	do {
+		removed = 0;
+		if (lseek(fd, 0, SEEK_SET) == -1)
+			return;
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+			for (off = 0; off < n; ) {
+				struct dirent64_raw *d =
+				    (struct dirent64_raw *)(void *)(buf + off);
+
+				off += d->d_reclen;
+				if (d->d_name[0] == '.' && (d->d_name[1] == '\0' ||
+				    (d->d_name[1] == '.' && d->d_name[2] == '\0')))
+					continue;
+				if (unlinkat(fd, d->d_name, 0) == 0) {
+					removed = 1;
+					continue;
+				}
+				if (depth >= MAX_TREE_DEPTH ||
+				    (sub = openat(fd, d->d_name, O_RDONLY |
+				    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+					continue;
+				empty_dir_signal_safe(sub, depth + 1);
+				close(sub);
+				if (unlinkat(fd, d->d_name, AT_REMOVEDIR) == 0)
+					removed = 1;
+			}
+		}
+	} while (removed);
+}
+#endif
+
+static void
+remove_dir_signal_safe(const char *path)
+{
+#if defined(__linux__) && defined(SYS_getdents64)
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd != -1) {
+		empty_dir_signal_safe(fd, 1);
+		close(fd);
+	}
+#endif
+	rmdir(path);
+}
+
 void
 eds_output_cleanup_signal(void)
 {
@@ -52,6 +129,32 @@ eds_output_cleanup_signal(void)
 	for (i = 0; i < MAX_TEMPS; i++)
 		if (temps_used[i])
 			unlink(temps[i]);
+	for (i = 0; i < MAX_TEMP_DIRS; i++)
+		if (temp_dirs_used[i])
+			remove_dir_signal_safe(temp_dirs[i]);
+}
+
+int
+eds_output_temp_dir(const char *path)
+{
+	int i;
+
+	if (strlen(path) >= PATH_MAX)
+		return -1;
+	for (i = 0; i < MAX_TEMP_DIRS; i++)
+		if (!temp_dirs_used[i]) {
+			memcpy(temp_dirs[i], path, strlen(path) + 1);
+			temp_dirs_used[i] = 1;
+			return i;
+		}
+	return -1;
+}
+
+void
+eds_output_temp_dir_forget(int slot)
+{
+	if (slot >= 0 && slot < MAX_TEMP_DIRS)
+		temp_dirs_used[slot] = 0;
 }
 
 static int

@@ -51,10 +51,23 @@ int eds_output_commit_sha(struct eds_output *, char hex[EDS_SHA256_HEX],
     uint64_t *bytes, struct eds_error *);
 
 /*
- * Remove every temporary file still open.  Async-signal-safe: the tools
- * call it from their SIGTERM/SIGINT/SIGHUP handler before re-raising.
+ * Remove every temporary file still open, then every temporary directory
+ * registered below with all it holds.  Async-signal-safe: the tools call
+ * it from their SIGTERM/SIGINT/SIGHUP handler before re-raising.
  */
 void eds_output_cleanup_signal(void);
+
+/*
+ * A working directory (a bag being built, a partial export) that a signal
+ * must remove with its content: register it once created (returns a slot,
+ * or -1 if the table is full or the path too long, then it is simply not
+ * removed), forget it once renamed into place or removed (-1 is ignored).
+ * On a signal the tree is removed with system calls only (Linux
+ * getdents64; elsewhere only the empty directory is removed), at most 8
+ * levels deep.
+ */
+int eds_output_temp_dir(const char *path);
+void eds_output_temp_dir_forget(int slot);
 
 /* Fast path for the CSV writer: room for n more bytes in the buffer. */
 struct eds_outbuf {

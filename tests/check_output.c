@@ -123,6 +123,43 @@ START_TEST(signal_cleanup_removes_open_temporary_files)
 }
 END_TEST
 
+START_TEST(signal_cleanup_removes_registered_directories_and_their_content)
+{
+	const char *dir = fresh_dir("signal-dirs");
+	char path[600], kept[700], deep[800];
+	int slot, other, i;
+
+	/* A tree with more entries than one getdents buffer, and depth. */
+	snprintf(path, sizeof path, "%s/work", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	for (i = 0; i < 300; i++) {
+		snprintf(deep, sizeof deep, "%s/file-with-a-long-name-%03d.csv",
+		    path, i);
+		tu_write_str(deep, "x\n");
+	}
+	snprintf(deep, sizeof deep, "%s/data", path);
+	ck_assert_int_eq(mkdir(deep, 0700), 0);
+	snprintf(deep, sizeof deep, "%s/data/sub", path);
+	ck_assert_int_eq(mkdir(deep, 0700), 0);
+	snprintf(deep, sizeof deep, "%s/data/sub/.hidden.tmp-x", path);
+	tu_write_str(deep, "y\n");
+	snprintf(kept, sizeof kept, "%s/kept", dir);
+	ck_assert_int_eq(mkdir(kept, 0700), 0);
+
+	slot = eds_output_temp_dir(path);
+	other = eds_output_temp_dir(kept);
+	ck_assert_int_ge(slot, 0);
+	ck_assert_int_ge(other, 0);
+	eds_output_temp_dir_forget(other);
+	eds_output_cleanup_signal();
+	ck_assert_msg(!exists(path), "the registered tree is removed");
+	ck_assert_msg(exists(kept), "a forgotten directory is left alone");
+	eds_output_temp_dir_forget(slot);
+	eds_output_temp_dir_forget(-1);
+	ck_assert_int_eq(entries(dir), 1);
+}
+END_TEST
+
 START_TEST(devices_and_fifos_are_written_directly)
 {
 	const char *dir = fresh_dir("fifo");
@@ -347,6 +384,7 @@ output_suite(void)
 	tcase_add_test(t, output_is_written_under_a_temporary_name_and_renamed_on_commit);
 	tcase_add_test(t, abort_leaves_nothing_behind);
 	tcase_add_test(t, signal_cleanup_removes_open_temporary_files);
+	tcase_add_test(t, signal_cleanup_removes_registered_directories_and_their_content);
 	tcase_add_test(t, devices_and_fifos_are_written_directly);
 	tcase_add_test(t, excl_refuses_an_existing_target);
 	tcase_add_test(t, files_get_the_umask_mode_or_0600_when_private);

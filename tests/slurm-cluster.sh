@@ -1,7 +1,8 @@
 #!/bin/sh
 # eds-slurm-export on a real single-node Slurm cluster started for the test
 # (tests/slurm/cluster.sh: Debian's slurm-wlm and munge, installed if
-# missing when root with apt-get): a 4-shard export through a job array
+# missing when root with apt-get): a 4-shard export of a generated
+# project by the real eds-export (tests/slurm/lib.sh) through a job array
 # and a merge job; the merge runs after every shard and its bundle equals
 # the single-machine run; shard 3 failing makes the merge fail, naming
 # shard 3, and the next run resubmits shard 3 alone.
@@ -56,7 +57,7 @@ export EDS_TEST_LOG EDS_SLURM_POLL
 
 # 4 shards and the merge.
 t0=$(now)
-run 0 "$SLURM_EXPORT" -P "$SPEC" -k "$KEY" --registry "$REGISTRY" \
+run 0 "$SLURM_EXPORT" -P "$SPEC" -k "$KEY" --at "$AT" --registry "$REGISTRY" \
     -o "$T/b1" -n 4 -t 5 --journal "$T/journal" --wait
 same_bundle "$T/single" "$T/b1"
 [ "$(ran "$T/log")" = "merge, shard 1/4, shard 2/4, shard 3/4, shard 4/4" ] ||
@@ -74,7 +75,7 @@ ok "4 shards as job array $array, the merge (job $merge) after them: the bundle 
 # Shard 3 fails: the merge is cancelled, the report fails naming shard 3.
 : >"$T/log"
 t0=$(now)
-EDS_TEST_FAIL_SHARD=3 run 65 "$SLURM_EXPORT" -P "$SPEC" -k "$KEY" \
+EDS_TEST_FAIL_SHARD=3 run 65 "$SLURM_EXPORT" -P "$SPEC" -k "$KEY" --at "$AT" \
     --registry "$REGISTRY" -o "$T/b2" -n 4 --wait
 contains "$T/err" "shard 3 of 4 failed with status 65 (log: $T/b2.shards/logs/shard-3.out)"
 lacks "$T/err" "shard 1 of 4"
@@ -93,7 +94,7 @@ ok "shard 3 fails: the merge job is cancelled and the report fails naming shard 
 # The next run resubmits shard 3 alone, then the merge.
 : >"$T/log"
 t0=$(now)
-run 0 "$SLURM_EXPORT" -P "$SPEC" -k "$KEY" --registry "$REGISTRY" \
+run 0 "$SLURM_EXPORT" -P "$SPEC" -k "$KEY" --at "$AT" --registry "$REGISTRY" \
     -o "$T/b2" -n 4 --wait
 contains "$T/err" "submitted shards 3 of 4 as job array"
 [ "$(ran "$T/log")" = "merge, shard 3/4" ] ||

@@ -10,7 +10,7 @@
 make_project "$T"
 single_run "$T/single"
 S=$T/b.shards
-set -- -P "$SPEC" -k "$KEY" --registry "$REGISTRY" -o "$T/b" -n 4
+set -- -P "$SPEC" -k "$KEY" --at "$AT" --registry "$REGISTRY" -o "$T/b" -n 4
 
 # Stand-ins for sbatch and squeue: sbatch records its arguments in
 # $T/slurm/sbatch.log and prints job ids from 100 ("ID;cluster", as
@@ -140,7 +140,7 @@ ok "with every shard done, the merge alone is submitted"
 
 # sbatch refuses: 69 with its message; a refused merge leaves the array.
 rm -rf "$T/c" "$T/c.shards"
-set -- -P "$SPEC" -k "$KEY" -o "$T/c" -n 2
+set -- -P "$SPEC" -k "$KEY" --at "$AT" -o "$T/c" -n 2
 newcalls
 FAKE_SBATCH_FAIL=1 run 69 "$SLURM_EXPORT" "$@"
 contains "$T/err" "cannot submit the shard array: sbatch: error: Batch job submission failed: Invalid account"
@@ -166,7 +166,8 @@ newcalls
 run 0 "$SLURM_EXPORT" -P spec -k key -o d -n 2 --journal j.jsonl \
     --encrypt-to cert.pem --archive
 contains "$T/d.shards/merge.sh" "merge -P '$T/spec' -k '$T/key' -o '$T/d' '--journal' '$T/j.jsonl' '--encrypt-to' '$T/cert.pem' '--archive' \"\$@\""
-contains "$T/d.shards/shard.sh" " -P '$T/spec' -k '$T/key' --shard \"\$i/\$n\" -o \"\$state/part-\$i\""
+contains "$T/d.shards/shard.sh" " -P '$T/spec' -k '$T/key' --at '"
+contains "$T/d.shards/shard.sh" "' --shard \"\$i/\$n\" -o \"\$state/part-\$i\""
 contains "$T/slurm/sbatch.log" "--chdir=$T "
 run 66 "$SLURM_EXPORT" -P spec -k key -o e -n 2 --encrypt-to nope.pem
 contains "$T/err" "cannot read certificate 'nope.pem'"
