@@ -81,6 +81,14 @@ on_reject(void *ctx, const char *dataset, const struct eds_record *r)
 		    r->detail);
 }
 
+static void
+on_warning(void *ctx, const char *msg)
+{
+	(void)ctx;
+	if (!cli.quiet)
+		cli_warnx("warning: %s", msg);
+}
+
 /* Parse "I/N" with 1 <= I <= N. */
 static void
 parse_shard(const char *s, unsigned *i, unsigned *n)
@@ -118,6 +126,7 @@ cmd_export(int argc, char **argv, int merge)
 	eds_export_options_init(&o);
 	o.progress = on_progress;
 	o.on_reject = on_reject;
+	o.on_warning = on_warning;
 	while ((ch = getopt_long(argc, argv, "hk:o:P:q", export_options,
 	    NULL)) != -1) {
 		if (cli_common_option(ch, optarg))

@@ -552,6 +552,40 @@ project_extra(struct eds_run *run, const struct eds_project *p)
 	eds_buf_release(&b);
 }
 
+/*
+ * A required scope that no event in the registry carries: under opt-out it
+ * excludes nobody, under opt-in everybody.  It may be right (a new study
+ * nobody has answered yet) or a typo: say so, and record it in the run.
+ */
+static void
+warn_unknown_scopes(const struct eds_export_options *o,
+    const struct eds_project *p, const struct eds_registry *reg,
+    struct eds_run *run)
+{
+	struct eds_buf list = EDS_BUF_INIT;
+	char msg[512];
+	size_t i;
+
+	for (i = 0; i < p->nrequire; i++) {
+		if (eds_registry_scope_find(reg, p->require[i],
+		    strlen(p->require[i])) >= 0)
+			continue;
+		eds_buf_addstr(&list, list.len ? "," : "[");
+		eds_json_str(&list, p->require[i]);
+		snprintf(msg, sizeof msg, "no consent decision in the registry "
+		    "is about the required scope '%s': under %s it %s",
+		    p->require[i], p->opt_out ? "opt-out" : "opt-in",
+		    p->opt_out ? "excludes nobody" : "excludes everybody");
+		if (o->on_warning != NULL)
+			o->on_warning(o->ctx, msg);
+	}
+	if (list.len > 0) {
+		eds_buf_addch(&list, ']');
+		eds_run_extra(run, "scopes_without_decisions", list.p);
+	}
+	eds_buf_release(&list);
+}
+
 int
 eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
     struct eds_error *err)
@@ -609,6 +643,7 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 	}
 	if ((reg = eds_registry_open(regdir, 0, err)) == NULL)
 		goto done;
+	warn_unknown_scopes(o, p, reg, run);
 	/* Fix the as-of time once, so every dataset uses the same. */
 	if ((probe = eds_consent_filter_new(reg, &rules, err)) == NULL)
 		goto done;
@@ -1611,6 +1646,7 @@ eds_export(const struct eds_export_options *o, struct eds_run *run,
 	struct eds_run shard_run;
 	const char *slash = strrchr(o->output, '/');
 	char *tmp, *dirs[1], *final;
+	size_t i;
 	int rc, slot;
 
 	/* Refuse an existing output before the work, not after it. */
@@ -1641,6 +1677,11 @@ eds_export(const struct eds_export_options *o, struct eds_run *run,
 	so.shard = so.nshards = 1;
 	eds_run_init(&shard_run, run->tool, "shard");
 	rc = eds_export_shard(&so, &shard_run, err);
+	/* What the shard noticed (warnings) belongs to the whole run. */
+	for (i = 0; i < shard_run.nextra; i++)
+		if (strcmp(shard_run.extra[2 * i], "project") != 0)
+			eds_run_extra(run, shard_run.extra[2 * i],
+			    shard_run.extra[2 * i + 1]);
 	eds_run_release(&shard_run);
 	if (rc == 0) {
 		dirs[0] = tmp;

@@ -52,6 +52,8 @@ struct eds_export_options {
 	void (*progress)(void *ctx, uint64_t rows, uint64_t bytes);
 	void (*on_reject)(void *ctx, const char *dataset,
 	    const struct eds_record *);
+	/* Something the operator should know that does not stop the run. */
+	void (*on_warning)(void *ctx, const char *msg);
 	void *ctx;
 };
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consent.h"
 #include "datetime.h"
 #include "ingest.h"
 #include "project.h"
@@ -127,7 +128,7 @@ inputs(struct ctx *c, const struct eds_ynode *m, struct eds_dataset_spec *d)
 	const struct eds_ynode *v;
 	const char *s;
 	glob_t g;
-	size_t i, j;
+	size_t i, j, k;
 	char *pat;
 	int r;
 
@@ -168,12 +169,76 @@ inputs(struct ctx *c, const struct eds_ynode *m, struct eds_dataset_spec *d)
 		}
 		d->inputs = xreallocarray(d->inputs, d->ninputs + g.gl_pathc + 1,
 		    sizeof *d->inputs);
-		for (j = 0; j < g.gl_pathc; j++)
+		for (j = 0; j < g.gl_pathc; j++) {
+			/* A file read twice would count its rows twice. */
+			for (k = 0; k < d->ninputs; k++)
+				if (strcmp(d->inputs[k], g.gl_pathv[j]) == 0)
+					break;
+			if (k < d->ninputs) {
+				eds_error_at(c->err, EDS_EX_CONFIG, c->y->path,
+				    item->line, item->column, "input file '%s' "
+				    "is already an input of this dataset",
+				    g.gl_pathv[j]);
+				d->inputs[d->ninputs] = NULL;
+				globfree(&g);
+				free(pat);
+				return -1;
+			}
 			d->inputs[d->ninputs++] = xstrdup(g.gl_pathv[j]);
+		}
 		d->inputs[d->ninputs] = NULL;
 		globfree(&g);
 		free(pat);
 	}
+	return 0;
+}
+
+/*
+ * The required consent scopes: a list, each item one scope or several
+ * separated by commas (as --require takes them).  Each must be a scope
+ * (primary, secondary or study:ID) and appear once: under the opt-out
+ * regime a misspelt scope would exclude nobody.
+ */
+static int
+scopes(struct ctx *c, const struct eds_ynode *v, struct eds_project *p)
+{
+	const struct eds_ynode *item;
+	const char *s, *e;
+	size_t i, j, len;
+	char *one;
+
+	for (i = 0; i < eds_yseq_len(v); i++) {
+		item = eds_yseq_item(v, i);
+		if (eds_yaml_str(c->y, item, &s, c->err) == -1)
+			return -1;
+		for (; *s != '\0'; s = *e != '\0' ? e + 1 : e) {
+			if ((e = strchr(s, ',')) == NULL)
+				e = s + strlen(s);
+			len = (size_t)(e - s);
+			s = eds_consent_trim(s, &len);
+			one = xstrndup(s, len);
+			if (!eds_consent_scope_valid(one, len)) {
+				eds_yaml_error(c->y, item, c->err, "'%s' is not "
+				    "a consent scope (primary, secondary or "
+				    "study:ID)", one);
+				free(one);
+				return -1;
+			}
+			for (j = 0; j < p->nrequire; j++)
+				if (strcmp(p->require[j], one) == 0) {
+					eds_yaml_error(c->y, item, c->err,
+					    "scope '%s' is required twice", one);
+					free(one);
+					return -1;
+				}
+			p->require = xreallocarray(p->require, p->nrequire + 2,
+			    sizeof *p->require);
+			p->require[p->nrequire++] = one;
+			p->require[p->nrequire] = NULL;
+		}
+	}
+	if (p->nrequire == 0)
+		return eds_yaml_error(c->y, v, c->err, "'require' is empty");
 	return 0;
 }
 
@@ -262,16 +327,19 @@ load(struct ctx *c, struct eds_project *p)
 	    eds_yaml_check_map(c->y, m, "consent", consent_keys, c->err) == -1)
 		return -1;
 	if (eds_yaml_require(c->y, m, "require", &v, c->err) == -1 ||
-	    list(c, v, &p->require, &p->nrequire) == -1)
+	    scopes(c, v, p) == -1)
 		return -1;
-	if (p->nrequire == 0)
-		return eds_yaml_error(c->y, v, c->err, "'require' is empty");
 	if (eds_yaml_require(c->y, m, "regime", &v, c->err) == -1 ||
 	    eds_yaml_enum(c->y, v, regimes, &r, c->err) == -1)
 		return -1;
 	p->opt_out = r == 1;
-	if (date(c, m, "at", 0, &p->consent_at) == -1 ||
-	    str(c, m, "id_column", 0, &p->id_column) == -1)
+	if (eds_yaml_get(m, "at") != NULL &&
+	    eds_yaml_get(m, "at")->type == EDS_YSCALAR &&
+	    strcmp(eds_yaml_get(m, "at")->str, "now") == 0)
+		p->consent_at = NULL;	/* the time of the run */
+	else if (date(c, m, "at", 0, &p->consent_at) == -1)
+		return -1;
+	if (str(c, m, "id_column", 0, &p->id_column) == -1)
 		return -1;
 	if (eds_yaml_get(m, "registry") != NULL &&
 	    path(c, m, "registry", &p->registry) == -1)

@@ -381,7 +381,41 @@ static const struct bad bad_specs[] = {
 	{ HEAD DS "output: {max_reject_rate: 2}\n", 11, 27,
 	  "max_reject_rate" },
 	{ HEAD DS "output: {zip: true}\n", 11, 10, "zip" },
+	{ "project: P\ntitle: T\norganization: O\n"
+	  "approval: {body: CSE, reference: R-1, date: 2026-01-02}\n"
+	  "consent: {require: [secondry], regime: opt-out}\n" DS, 5, 21,
+	  "'secondry' is not a consent scope" },
+	{ "project: P\ntitle: T\norganization: O\n"
+	  "approval: {body: CSE, reference: R-1, date: 2026-01-02}\n"
+	  "consent: {require: [primary, primary], regime: opt-out}\n" DS, 5,
+	  30, "twice" },
+	{ "project: P\ntitle: T\norganization: O\n"
+	  "approval: {body: CSE, reference: R-1, date: 2026-01-02}\n"
+	  "consent: {require: 'primary,secondry', regime: opt-out}\n" DS, 5,
+	  20, "'secondry'" },
+	{ HEAD "datasets:\n  - name: lab\n    schema: s.yaml\n"
+	  "    policy: p.yaml\n    inputs: [in/lab.csv, in/*.csv]\n", 10, 26,
+	  "already an input" },
 };
+
+START_TEST(project_splits_comma_separated_scopes_and_takes_at_now)
+{
+	struct eds_project *p;
+	struct eds_error err;
+
+	p = load_text("scopes.yaml", "project: P\ntitle: T\norganization: O\n"
+	    "approval: {body: CSE, reference: R-1, date: 2026-01-02}\n"
+	    "consent: {require: ['primary, secondary', 'study:P-1'], "
+	    "regime: opt-out, at: now}\n" DS, &err);
+	ck_assert_msg(p != NULL, "%s", err.msg);
+	ck_assert_uint_eq(p->nrequire, 3);
+	ck_assert_str_eq(p->require[0], "primary");
+	ck_assert_str_eq(p->require[1], "secondary");
+	ck_assert_str_eq(p->require[2], "study:P-1");
+	ck_assert_msg(p->consent_at == NULL, "at: now means the run's time");
+	eds_project_free(p);
+}
+END_TEST
 
 START_TEST(project_error_names_file_line_and_column)
 {
@@ -418,6 +452,7 @@ project_suite(void)
 	tcase_add_test(t, project_expands_globs_in_sorted_order);
 	tcase_add_test(t, project_input_matching_nothing_is_66_at_its_position);
 	tcase_add_test(t, project_missing_or_empty_file);
+	tcase_add_test(t, project_splits_comma_separated_scopes_and_takes_at_now);
 	tcase_add_loop_test(t, project_error_names_file_line_and_column, 0,
 	    (int)(sizeof bad_specs / sizeof bad_specs[0]));
 	suite_add_tcase(s, t);

@@ -75,3 +75,18 @@ check_config opt-in "secondary, primary" 2026-11-27
 cmp -s want-1-lab.json want-6-lab.json &&
     fail "test bug: the scope order changes no reason"
 ok "the reason counted is that of the first failing scope, in the order given"
+
+# A required scope nobody has decided about excludes nobody under opt-out:
+# the run says so on stderr and in --stats, without stopping; a misspelt
+# primary or secondary scope is refused before any work.
+spec pw.yaml PROJ-W opt-out 'primary, "study:NOBODY-1"' 2026-11-27
+dataset pw.yaml lab
+run 0 eds-export -P pw.yaml -k k.key --registry reg -o bw --stats sw.json
+contains "$T/err" "warning: no consent decision in the registry is about the required scope 'study:NOBODY-1': under opt-out it excludes nobody"
+contains sw.json '"scopes_without_decisions":["study:NOBODY-1"]'
+spec px.yaml PROJ-X opt-out 'primary, secondry' 2026-11-27
+dataset px.yaml lab
+run 78 eds-export -P px.yaml -k k.key --registry reg -o bx
+contains "$T/err" "'secondry' is not a consent scope"
+[ ! -e bx ] || fail "a refused spec left a bundle"
+ok "an unknown study scope is reported, a misspelt scope refused"
