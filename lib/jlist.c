@@ -141,7 +141,8 @@ eds_jlist(const char *path, const char *project, int flags, eds_jlist_fn fn,
 		p = eds_jlist_project(j);
 		if ((!(flags & EDS_JLIST_ALL) && (tool == NULL || action ==
 		    NULL || strcmp(tool, "eds-export") != 0 ||
-		    strcmp(action, "export") != 0)) ||
+		    (strcmp(action, "export") != 0 &&
+		    strcmp(action, "merge") != 0))) ||
 		    (project != NULL && (p == NULL || strcmp(p, project) != 0))) {
 			eds_json_free(j);
 			continue;

@@ -1,6 +1,7 @@
 /*
  * jlist.h: reading the run journal back for people: which records are
- * exports (tool "eds-export", action "export"), of which project (the
+ * exports (tool "eds-export", action "export", or "merge" for the end of a
+ * sharded export), of which project (the
  * "project" member export runs add, a string or an object with "id"), and
  * one line of text per record for `eds-export journal show`:
  *

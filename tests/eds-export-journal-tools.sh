@@ -105,10 +105,11 @@ run 0 eds-export journal show --project PROJ-J "$J"
 contains "$T/out" "PROJ-J"
 contains "$T/out" "$(sha256sum b/tagmanifest-sha256.txt | cut -c1-16)"
 lacks "$T/out" "PROJ-OTHER"
-[ "$(grep -c PROJ-J "$T/out")" = 1 ] || fail "journal show lists $(grep -c PROJ-J "$T/out") exports of PROJ-J, expected the whole export (shards and merge are not exports)"
+[ "$(grep -c PROJ-J "$T/out")" = 2 ] || fail "journal show lists $(grep -c PROJ-J "$T/out") exports of PROJ-J, expected the whole export and the merge of the shards (the shards themselves wrote no bundle)"
+contains "$T/out" "$(sha256sum m/tagmanifest-sha256.txt | cut -c1-16)"
 run 0 eds-export journal show "$J"
 contains "$T/out" "PROJ-OTHER"
-ok "journal show --project lists the project's export with its output's fingerprint"
+ok "journal show --project lists the project's exports, whole or merged, with their outputs' fingerprints"
 
 # Concurrent writers: six exports at once into a fresh journal.
 J2=$T/journal2.jsonl
