@@ -665,6 +665,10 @@ eds_provenance_json(struct eds_buf *b, const struct eds_provenance *p)
 	f2 = 1;
 	kstr(b, 2, &f2, "id", p->project);
 	kstr(b, 2, &f2, "title", p->title);
+	if (p->purpose != NULL)
+		kstr(b, 2, &f2, "purpose", p->purpose);
+	if (p->requester != NULL)
+		kstr(b, 2, &f2, "requester", p->requester);
 	key(b, 2, &f2, "approval");
 	eds_buf_addch(b, '{');
 	f3 = 1;
@@ -682,6 +686,11 @@ eds_provenance_json(struct eds_buf *b, const struct eds_provenance *p)
 	key(b, 2, &f2, "scopes");
 	strarray(b, p->consent_scopes, p->nscopes);
 	kstr(b, 2, &f2, "as_of", p->consent_as_of);
+	if (p->consent_id_column != NULL)
+		kstr(b, 2, &f2, "id_column", p->consent_id_column);
+	if (p->registry_generation != NULL)
+		kstr(b, 2, &f2, "registry_generation",
+		    p->registry_generation);
 	ind(b, 1);
 	eds_buf_addch(b, '}');
 	key(b, 1, &first, "period");
@@ -696,7 +705,34 @@ eds_provenance_json(struct eds_buf *b, const struct eds_provenance *p)
 	}
 	kstr(b, 1, &first, "bagging_date", p->bagging_date);
 	kstr(b, 1, &first, "key_id", p->key_id);
+	if (p->domain != NULL)
+		kstr(b, 1, &first, "domain", p->domain);
 	kstr(b, 1, &first, "config_sha256", p->config_sha256);
+	if (p->nconfigs > 0) {
+		key(b, 1, &first, "configuration");
+		eds_buf_addch(b, '[');
+		for (i = 0; i < p->nconfigs; i++) {
+			if (i > 0)
+				eds_buf_addch(b, ',');
+			ind(b, 2);
+			eds_buf_addch(b, '{');
+			f2 = 1;
+			kstr(b, 3, &f2, "kind", p->configs[i].kind);
+			if (p->configs[i].dataset != NULL)
+				kstr(b, 3, &f2, "dataset",
+				    p->configs[i].dataset);
+			kstr(b, 3, &f2, "path", p->configs[i].path);
+			kstr(b, 3, &f2, "sha256", p->configs[i].sha256);
+			ind(b, 2);
+			eds_buf_addch(b, '}');
+		}
+		ind(b, 1);
+		eds_buf_addch(b, ']');
+	}
+	if (p->has_max_reject_rate) {
+		key(b, 1, &first, "max_reject_rate");
+		eds_buf_addf(b, "%g", p->max_reject_rate);
+	}
 	key(b, 1, &first, "inputs");
 	eds_buf_addch(b, '[');
 	for (i = 0; i < p->ninputs; i++) {

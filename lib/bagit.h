@@ -193,9 +193,19 @@ struct eds_prov_dataset {
 	const struct eds_prov_kanon *kanon;	/* NULL when not asked */
 };
 
+/* A configuration file the run read, by checksum. */
+struct eds_prov_config {
+	const char *kind;		/* "project", "schema", "policy" */
+	const char *dataset;		/* NULL for the project */
+	const char *path;
+	const char *sha256;
+};
+
 struct eds_provenance {
 	const char *project;
 	const char *title;
+	const char *purpose;		/* may be NULL */
+	const char *requester;		/* may be NULL */
 	const char *approval_body;
 	const char *approval_reference;
 	const char *approval_date;
@@ -203,11 +213,18 @@ struct eds_provenance {
 	const char *const *consent_scopes;
 	size_t nscopes;
 	const char *consent_as_of;
+	const char *consent_id_column;	/* may be NULL */
+	const char *registry_generation;	/* may be NULL */
 	const char *period_start;	/* may be NULL */
 	const char *period_end;
 	const char *bagging_date;	/* NULL: the bag's */
 	const char *key_id;
+	const char *domain;		/* pseudonym domain; may be NULL */
 	const char *config_sha256;	/* the project spec as read */
+	const struct eds_prov_config *configs;	/* spec, schemas, policies */
+	size_t nconfigs;
+	int has_max_reject_rate;		/* show the next field */
+	double max_reject_rate;
 	const struct eds_prov_input *inputs;
 	size_t ninputs;
 	const struct eds_prov_dataset *datasets;

@@ -108,6 +108,8 @@ struct ds_account {
 	struct counts excluded;		/* "rejected:bad-date", "refused", ... */
 	struct input_file *inputs;
 	size_t ninputs;
+	char schema_sha256[EDS_SHA256_HEX];	/* the files as the shard read */
+	char policy_sha256[EDS_SHA256_HEX];
 };
 
 static void
@@ -328,6 +330,8 @@ shard_dataset(const struct eds_export_options *o,
 	if ((s.schema = eds_schema_load(d->schema, err)) == NULL ||
 	    (s.policy = eds_policy_load(d->policy, err)) == NULL)
 		goto done;
+	memcpy(acc->schema_sha256, s.schema->sha256, EDS_SHA256_HEX);
+	memcpy(acc->policy_sha256, s.policy->sha256, EDS_SHA256_HEX);
 	s.v = eds_validator_new(s.schema);
 	s.tags = xcalloc(s.schema->ncols, sizeof *s.tags);
 	s.is_name = xcalloc(s.schema->ncols, 1);
@@ -468,8 +472,9 @@ json_counts(struct eds_buf *b, const struct counts *cs)
 
 static int
 write_partial_json(const char *partdir, const struct eds_project *p,
-    const char *key_id, const char *at, unsigned shard, unsigned nshards,
-    const struct ds_account *acc, struct eds_error *err)
+    const char *key_id, const char *at, const char *generation,
+    unsigned shard, unsigned nshards, const struct ds_account *acc,
+    struct eds_error *err)
 {
 	struct eds_buf b = EDS_BUF_INIT;
 	struct eds_output *out;
@@ -485,6 +490,10 @@ write_partial_json(const char *partdir, const struct eds_project *p,
 	eds_json_str(&b, key_id);
 	eds_buf_addstr(&b, ",\"consent_at\":");
 	eds_json_str(&b, at);
+	eds_buf_addstr(&b, ",\"registry_generation\":");
+	eds_json_str(&b, generation);
+	eds_buf_addstr(&b, ",\"domain\":");
+	eds_json_str(&b, p->domain);
 	eds_buf_addf(&b, ",\"shard\":%u,\"nshards\":%u,\"datasets\":[",
 	    shard, nshards);
 	for (i = 0; i < p->ndatasets; i++) {
@@ -494,6 +503,10 @@ write_partial_json(const char *partdir, const struct eds_project *p,
 		    "\"excluded\":", (unsigned long long)acc[i].rows_in,
 		    (unsigned long long)acc[i].rows_out);
 		json_counts(&b, &acc[i].excluded);
+		eds_buf_addstr(&b, ",\"schema_sha256\":");
+		eds_json_str(&b, acc[i].schema_sha256);
+		eds_buf_addstr(&b, ",\"policy_sha256\":");
+		eds_json_str(&b, acc[i].policy_sha256);
 		eds_buf_addstr(&b, ",\"inputs\":[");
 		for (j = 0; j < acc[i].ninputs; j++) {
 			eds_buf_addstr(&b, j ? ",{\"path\":" : "{\"path\":");
@@ -598,7 +611,8 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 	struct eds_leakset *leaks = NULL;
 	struct ds_account *acc = NULL;
 	struct eds_key key;
-	char at[64], *path = NULL;
+	struct eds_registry_info rinfo;
+	char at[64], generation[32], *path = NULL;
 	const char *regdir;
 	size_t i;
 	unsigned **owner = NULL;
@@ -644,6 +658,9 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 	if ((reg = eds_registry_open(regdir, 0, err)) == NULL)
 		goto done;
 	warn_unknown_scopes(o, p, reg, run);
+	eds_registry_info(reg, &rinfo);
+	snprintf(generation, sizeof generation, "%llu",
+	    (unsigned long long)rinfo.generation);
 	/* Fix the as-of time once, so every dataset uses the same. */
 	if ((probe = eds_consent_filter_new(reg, &rules, err)) == NULL)
 		goto done;
@@ -670,8 +687,8 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 			goto done;
 	path = xasprintf("%s/identifiers.bin", o->output);
 	if (eds_leakset_save(leaks, path, err) == -1 ||
-	    write_partial_json(o->output, p, run->key_id, at, o->shard,
-	    o->nshards, acc, err) == -1)
+	    write_partial_json(o->output, p, run->key_id, at, generation,
+	    o->shard, o->nshards, acc, err) == -1)
 		goto done;
 	rc = 0;
 done:
@@ -844,13 +861,36 @@ same_member(const struct part *pts, size_t n, const char *key,
 	return 0;
 }
 
-/* Sum a part's dataset i into acc. */
-static void
-sum_part(const struct part *pt, size_t i, struct ds_account *acc)
+/*
+ * Sum a part's dataset i into acc.  Every part must have read the same
+ * schema and policy (first is the first part): a file edited between
+ * shards would mix two configurations in one bundle.
+ */
+static int
+sum_part(const struct part *pt, const struct eds_dataset_spec *ds, size_t i,
+    int first, struct ds_account *acc, struct eds_error *err)
 {
 	const struct eds_jnode *d = jget(pt->json, "datasets",
 	    EDS_JARR)->items[i], *v, *f;
+	const char *const keys[] = { "schema_sha256", "policy_sha256" };
+	char *const shas[] = { acc->schema_sha256, acc->policy_sha256 };
 	size_t j;
+
+	for (j = 0; j < 2; j++) {
+		v = jget(d, keys[j], EDS_JSTR);
+		if (v == NULL || strlen(v->str) != EDS_SHA256_HEX - 1)
+			return eds_error_at(err, EDS_EX_DATAERR, pt->dir, 0, 0,
+			    "partial.json has no %s for dataset '%s'", keys[j],
+			    ds->name);
+		if (first)
+			memcpy(shas[j], v->str, EDS_SHA256_HEX);
+		else if (strcmp(shas[j], v->str) != 0)
+			return eds_error_at(err, EDS_EX_DATAERR, pt->dir, 0, 0,
+			    "shard %u read another version of the %s of dataset "
+			    "'%s' than shard 1: the shards were not run with the "
+			    "same configuration", pt->shard, j == 0 ? "schema" :
+			    "policy", ds->name);
+	}
 
 	if ((v = jget(d, "rows_in", EDS_JNUM)) != NULL)
 		acc->rows_in += strtoull(v->str, NULL, 10);
@@ -872,6 +912,7 @@ sum_part(const struct part *pt, size_t i, struct ds_account *acc)
 			    jget(f, "bytes", EDS_JNUM) != NULL ? strtoull(
 			    jget(f, "bytes", EDS_JNUM)->str, NULL, 10) : 0);
 		}
+	return 0;
 }
 
 struct merge_ds {
@@ -1064,9 +1105,14 @@ dict_keep(struct dict *d, const char *s)
 	return d->strings[d->nstrings++] = xstrdup(s);
 }
 
+/*
+ * The dictionary's rows for one dataset, from its schema and policy, which
+ * must still be the files the shards read (acc holds their checksums).
+ */
 static int
 dict_dataset(struct dict *dict, const struct eds_dataset_spec *ds,
-    const struct eds_header *h, struct eds_error *err)
+    const struct eds_header *h, const struct ds_account *acc,
+    struct eds_error *err)
 {
 	struct eds_schema *schema;
 	struct eds_policy *pol;
@@ -1076,6 +1122,16 @@ dict_dataset(struct dict *dict, const struct eds_dataset_spec *ds,
 	if ((schema = eds_schema_load(ds->schema, err)) == NULL)
 		return -1;
 	if ((pol = eds_policy_load(ds->policy, err)) == NULL) {
+		eds_schema_free(schema);
+		return -1;
+	}
+	if (strcmp(schema->sha256, acc->schema_sha256) != 0 ||
+	    strcmp(pol->sha256, acc->policy_sha256) != 0) {
+		eds_error_at(err, EDS_EX_DATAERR, strcmp(schema->sha256,
+		    acc->schema_sha256) != 0 ? ds->schema : ds->policy, 0, 0,
+		    "changed since the data of dataset '%s' was read: run the "
+		    "export again", ds->name);
+		eds_policy_free(pol);
 		eds_schema_free(schema);
 		return -1;
 	}
@@ -1147,6 +1203,35 @@ leak_error(const struct eds_project *p, const char *file,
 	return -1;
 }
 
+/* The configuration, the domain and the registry read, in the run record. */
+static void
+run_configuration(struct eds_run *run, const struct eds_provenance *prov,
+    const char *generation)
+{
+	struct eds_buf b = EDS_BUF_INIT;
+	size_t i;
+
+	eds_buf_addch(&b, '[');
+	for (i = 0; i < prov->nconfigs; i++) {
+		eds_buf_addstr(&b, i ? ",{\"kind\":" : "{\"kind\":");
+		eds_json_str(&b, prov->configs[i].kind);
+		eds_buf_addstr(&b, ",\"path\":");
+		eds_json_str(&b, prov->configs[i].path);
+		eds_buf_addstr(&b, ",\"sha256\":");
+		eds_json_str(&b, prov->configs[i].sha256);
+		eds_buf_addch(&b, '}');
+	}
+	eds_buf_addch(&b, ']');
+	eds_run_extra(run, "configuration", b.p);
+	eds_buf_reset(&b);
+	eds_json_str(&b, prov->domain);
+	eds_run_extra(run, "domain", b.p);
+	eds_buf_reset(&b);
+	eds_json_str(&b, generation);
+	eds_run_extra(run, "registry_generation", b.p);
+	eds_buf_release(&b);
+}
+
 static int
 exists(const char *path)
 {
@@ -1183,6 +1268,7 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 	struct eds_prov_kanon *pk = NULL;
 	struct eds_prov_dataset *pd = NULL;
 	struct eds_prov_input *pin = NULL;
+	struct eds_prov_config *cfg = NULL;
 	struct eds_prov_count **pc = NULL;
 	struct eds_header *headers = NULL;
 	struct eds_cms_signer *signer = NULL;
@@ -1193,7 +1279,8 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 	struct dict dict = { NULL, 0, NULL, 0 };
 	struct eds_key key;
 	struct eds_buf scopes = EDS_BUF_INIT;
-	const char *key_id = "", *at = "", *bundle_sha;
+	const char *key_id = "", *at = "", *bundle_sha, *generation = "";
+	const char *domain = "";
 	char *path = NULL, *archive = NULL, *sealed = NULL, **files = NULL;
 	char *workdir = NULL, *bagdir = NULL, *plain = NULL;
 	const char *final;
@@ -1222,7 +1309,10 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 	if (check_shards(pts, ndirs, err) == -1)
 		goto done;
 	if (same_member(pts, ndirs, "key_id", &key_id, err) == -1 ||
-	    same_member(pts, ndirs, "consent_at", &at, err) == -1)
+	    same_member(pts, ndirs, "consent_at", &at, err) == -1 ||
+	    same_member(pts, ndirs, "registry_generation", &generation,
+	    err) == -1 ||
+	    same_member(pts, ndirs, "domain", &domain, err) == -1)
 		goto done;
 	snprintf(run->key_id, sizeof run->key_id, "%s", key_id);
 	if (o->key != NULL) {
@@ -1240,7 +1330,9 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 	acc = xcalloc(p->ndatasets, sizeof *acc);
 	for (i = 0; i < p->ndatasets; i++)
 		for (j = 0; j < ndirs; j++)
-			sum_part(&pts[j], i, &acc[i]);
+			if (sum_part(&pts[j], &p->datasets[i], i, j == 0,
+			    &acc[i], err) == -1)
+				goto done;
 
 	/* Nothing is overwritten unless asked. */
 	archive = xasprintf("%s.tar.gz", o->output);
@@ -1430,7 +1522,7 @@ merge_fail:
 
 	/* dictionary.csv */
 	for (i = 0; i < p->ndatasets; i++)
-		if (dict_dataset(&dict, &p->datasets[i], &headers[i],
+		if (dict_dataset(&dict, &p->datasets[i], &headers[i], &acc[i],
 		    err) == -1)
 			goto done;
 	if (eds_bag_write_dictionary(bag, dict.cols, dict.n, err) == -1)
@@ -1451,7 +1543,32 @@ merge_fail:
 	prov.period_end = p->period_to;
 	prov.bagging_date = o->bagging_date;
 	prov.key_id = key_id;
+	prov.domain = domain;
+	prov.purpose = p->purpose;
+	prov.requester = p->requester;
+	prov.consent_id_column = p->id_column != NULL ? p->id_column :
+	    EDS_CONSENT_DEFAULT_ID_COLUMN;
+	prov.registry_generation = generation;
+	prov.has_max_reject_rate = 1;
+	prov.max_reject_rate = p->max_reject_rate;
 	prov.config_sha256 = p->sha256;
+	cfg = xcalloc(2 * p->ndatasets + 1, sizeof *cfg);
+	cfg[0].kind = "project";
+	cfg[0].path = p->path;
+	cfg[0].sha256 = p->sha256;
+	for (i = 0; i < p->ndatasets; i++) {
+		cfg[1 + 2 * i].kind = "schema";
+		cfg[1 + 2 * i].dataset = p->datasets[i].name;
+		cfg[1 + 2 * i].path = p->datasets[i].schema;
+		cfg[1 + 2 * i].sha256 = acc[i].schema_sha256;
+		cfg[2 + 2 * i].kind = "policy";
+		cfg[2 + 2 * i].dataset = p->datasets[i].name;
+		cfg[2 + 2 * i].path = p->datasets[i].policy;
+		cfg[2 + 2 * i].sha256 = acc[i].policy_sha256;
+	}
+	prov.configs = cfg;
+	prov.nconfigs = 2 * p->ndatasets + 1;
+	run_configuration(run, &prov, generation);
 	for (i = 0; i < p->ndatasets; i++)
 		nin += acc[i].ninputs;
 	pin = xcalloc(nin + 1, sizeof *pin);
@@ -1617,6 +1734,7 @@ done:
 	free(pd);
 	free(pk);
 	free(pin);
+	free(cfg);
 	dict_release(&dict);
 	eds_buf_release(&scopes);
 	eds_leakset_free(leaks);

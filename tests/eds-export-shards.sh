@@ -158,3 +158,42 @@ run 65 eds-export merge -q -P n.yaml -o m $D n-1 n-2b
 contains "$T/err" "n-2b"
 no_bundle m
 ok "shards with the same --at merge into the single run's bundle; different --at do not merge"
+
+# The configuration read is part of the run: provenance.json lists the
+# specification, each dataset's schema and policy with their SHA-256; a
+# policy edited between the shards, or after them and before the merge,
+# and a registry imported into between the shards, stop the merge.
+cp "$CONFIG/policies/lab.yaml" mypolicy.yaml
+spec c.yaml PROJ-C opt-out "primary, secondary" 2026-11-27
+dataset c.yaml lab lab "raw/lab-part-*.csv"
+sed -i "s#policy: .*/lab.yaml#policy: mypolicy.yaml#" c.yaml
+run 0 eds-export -q -P c.yaml -k k.key --registry reg -o c-single $D
+"$PYTHON" - <<'PY' || fail "provenance.json does not list the configuration read"
+import hashlib, json
+prov = json.load(open("c-single/data/provenance.json"))
+cfg = prov["configuration"]
+assert [c["kind"] for c in cfg] == ["project", "schema", "policy"], cfg
+for c in cfg:
+    assert c["sha256"] == hashlib.sha256(open(c["path"], "rb").read()).hexdigest(), c
+assert prov["domain"] == "PROJ-C" and prov["consent"]["id_column"] == "ipp"
+assert prov["consent"]["registry_generation"] == "1", prov["consent"]
+PY
+run 0 eds-export -q -P c.yaml -k k.key --registry reg --shard 1/2 -o c-1
+printf '# edited\n' >>mypolicy.yaml
+run 0 eds-export -q -P c.yaml -k k.key --registry reg --shard 2/2 -o c-2
+run 65 eds-export merge -q -P c.yaml -o m $D c-1 c-2
+contains "$T/err" "shard 2 read another version of the policy of dataset 'lab'"
+no_bundle m
+run 0 eds-export -q -P c.yaml -k k.key --registry reg --shard 1/2 -o c-1b
+printf '# edited again\n' >>mypolicy.yaml
+run 65 eds-export merge -q -P c.yaml -o m $D c-1b c-2
+contains "$T/err" "mypolicy.yaml: changed since the data of dataset 'lab' was read"
+no_bundle m
+cp -r reg reg2
+printf 'patient_id,scope,decision,recorded_at,source\n999999999,secondary,refused,2020-01-01,test\n' >late.csv
+run 0 eds-consent import -q --registry reg2 late.csv
+run 0 eds-export -q -P c.yaml -k k.key --registry reg2 --shard 2/2 -o c-2r
+run 65 eds-export merge -q -P c.yaml -o m $D c-1b c-2r
+contains "$T/err" "registry_generation"
+no_bundle m
+ok "the configuration and registry read are recorded, and must be the same for every shard and the merge"
