@@ -23,7 +23,7 @@ static const char usage[] =
     "                  [--at DATE] [--bagging-date DATE] [--shard I/N]\n"
     "                  [--force] [--allow-unsafe-key] [-q] [--progress]\n"
     "                  [--stats FILE] [--journal FILE]\n"
-    "       eds-export merge -P SPEC [-k KEYFILE] -o BUNDLE [--archive]\n"
+    "       eds-export merge -P SPEC -k KEYFILE -o BUNDLE [--archive]\n"
     "                  [--encrypt-to CERT] [--sign-key KEY --sign-cert CERT]\n"
     "                  [--bagging-date DATE] [--force] [-q] [--stats FILE]\n"
     "                  [--journal FILE] PART ...\n"
@@ -182,7 +182,7 @@ cmd_export(int argc, char **argv, int merge)
 		cli_usage_error("a project specification is required (-P SPEC)");
 	if (o.output == NULL || strcmp(o.output, "-") == 0)
 		cli_usage_error("an output bundle is required (-o BUNDLE)");
-	if (!merge && o.key == NULL)
+	if (o.key == NULL)
 		cli_usage_error("a key is required (-k KEYFILE)");
 	if ((o.sign_key == NULL) != (o.sign_cert == NULL))
 		cli_usage_error("--sign-key and --sign-cert go together");

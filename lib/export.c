@@ -30,6 +30,7 @@
 #include "bagit.h"
 #include "cms.h"
 #include "consentfilter.h"
+#include "crypto.h"
 #include "csvread.h"
 #include "csvwrite.h"
 #include "datetime.h"
@@ -49,6 +50,7 @@
 #include "registry.h"
 #include "schema.h"
 #include "select.h"
+#include "siphash.h"
 #include "tar.h"
 #include "validate.h"
 #include "xmalloc.h"
@@ -137,6 +139,24 @@ account_input(struct ds_account *a, const char *path, const char *sha,
 }
 
 static int remove_tree(const char *);
+
+/*
+ * The key of the identifier hashes of the leak scan: derived from the
+ * master key and the project's domain, so that identifiers.bin cannot be
+ * reversed without the key, and differs from project to project.
+ */
+static void
+leak_key(const struct eds_key *key, const char *domain,
+    unsigned char out[EDS_SIPHASH_KEY_LEN])
+{
+	struct eds_buf info = EDS_BUF_INIT;
+
+	eds_buf_addstr(&info, "eds leak scan v1 domain:");
+	eds_buf_addstr(&info, domain);
+	eds_hkdf_sha256(NULL, 0, key->k, sizeof key->k, info.p, info.len, out,
+	    EDS_SIPHASH_KEY_LEN);
+	eds_buf_release(&info);
+}
 
 void
 eds_export_options_init(struct eds_export_options *o)
@@ -611,6 +631,7 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 	struct eds_leakset *leaks = NULL;
 	struct ds_account *acc = NULL;
 	struct eds_key key;
+	unsigned char lkey[EDS_SIPHASH_KEY_LEN];
 	struct eds_registry_info rinfo;
 	char at[64], generation[32], *path = NULL;
 	const char *regdir;
@@ -637,6 +658,7 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 		goto done;
 	snprintf(run->key_id, sizeof run->key_id, "%s", key.id);
 	dom = eds_domain_new(&key, p->domain, err);
+	leak_key(&key, p->domain, lkey);
 	eds_key_wipe(&key);
 	if (dom == NULL)
 		goto done;
@@ -679,7 +701,7 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 	slot = eds_output_temp_dir(o->output);
 	if ((owner = shard_owners(p, o->nshards, err)) == NULL)
 		goto done;
-	leaks = eds_leakset_new();
+	leaks = eds_leakset_new(lkey);
 	acc = xcalloc(p->ndatasets, sizeof *acc);
 	for (i = 0; i < p->ndatasets; i++)
 		if (shard_dataset(o, p, i, o->shard, owner[i], reg, &rules,
@@ -711,6 +733,7 @@ done:
 	eds_consent_rules_release(&rules);
 	eds_domain_free(dom);
 	eds_key_wipe(&key);
+	eds_wipe(lkey, sizeof lkey);
 	eds_project_free(p);
 	return rc;
 }
@@ -1278,6 +1301,7 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 	struct eds_provenance prov;
 	struct dict dict = { NULL, 0, NULL, 0 };
 	struct eds_key key;
+	unsigned char lkey[EDS_SIPHASH_KEY_LEN];
 	struct eds_buf scopes = EDS_BUF_INIT;
 	const char *key_id = "", *at = "", *bundle_sha, *generation = "";
 	const char *domain = "";
@@ -1315,18 +1339,22 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 	    same_member(pts, ndirs, "domain", &domain, err) == -1)
 		goto done;
 	snprintf(run->key_id, sizeof run->key_id, "%s", key_id);
-	if (o->key != NULL) {
-		if (eds_key_load(o->key, o->allow_unsafe_key ?
-		    EDS_KEY_ALLOW_UNSAFE : 0, &key, err) == -1)
-			goto done;
-		if (strcmp(key.id, key_id) != 0) {
-			eds_error_set(err, EDS_EX_DATAERR, "the partials were "
-			    "made with key %s, not with '%s' (key %s)", key_id,
-			    o->key, key.id);
-			goto done;
-		}
-		eds_key_wipe(&key);
+	/* The key: the identifier hashes of the partials are keyed with it. */
+	if (o->key == NULL) {
+		eds_error_set(err, EDS_EX_USAGE, "a key is required (-k "
+		    "KEYFILE): the shards' identifier hashes are keyed");
+		goto done;
 	}
+	if (eds_key_load(o->key, o->allow_unsafe_key ? EDS_KEY_ALLOW_UNSAFE :
+	    0, &key, err) == -1)
+		goto done;
+	if (strcmp(key.id, key_id) != 0) {
+		eds_error_set(err, EDS_EX_DATAERR, "the partials were made with "
+		    "key %s, not with '%s' (key %s)", key_id, o->key, key.id);
+		goto done;
+	}
+	leak_key(&key, domain, lkey);
+	eds_key_wipe(&key);
 	acc = xcalloc(p->ndatasets, sizeof *acc);
 	for (i = 0; i < p->ndatasets; i++)
 		for (j = 0; j < ndirs; j++)
@@ -1401,7 +1429,7 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 	 * rows as they are concatenated, or, for a dataset whose rows are
 	 * then suppressed, on the file written after suppression.
 	 */
-	leaks = eds_leakset_new();
+	leaks = eds_leakset_new(lkey);
 	for (i = 0; i < ndirs; i++) {
 		free(path);
 		path = xasprintf("%s/identifiers.bin", pts[i].dir);
@@ -1750,6 +1778,7 @@ done:
 	free(bagdir);
 	free(plain);
 	eds_key_wipe(&key);
+	eds_wipe(lkey, sizeof lkey);
 	eds_project_free(p);
 	return rc;
 }

@@ -1,9 +1,10 @@
 /*
  * leakscan.c: the identifier leak scan (see leakscan.h).  Text is folded
  * to lower-case ASCII words (accents removed, œ and æ spelled out); a
- * value or a run of words is hashed with 64-bit FNV-1a over its words
- * joined by single spaces, so that "MARTIN-DUBOIS", "Martin Dubois" and
- * "martin  dubois" are the same.  The table is open addressing with linear
+ * value or a run of words is hashed with SipHash-2-4, keyed, over its
+ * words joined by single spaces, so that "MARTIN-DUBOIS", "Martin Dubois"
+ * and "martin  dubois" are the same; a run is hashed by extending a copy
+ * of the state word by word.  The table is open addressing with linear
  * probing, at most half full.
  */
 #include "config.h"
@@ -17,6 +18,7 @@
 #include "csvread.h"
 #include "input.h"
 #include "leakscan.h"
+#include "siphash.h"
 #include "output.h"
 #include "xmalloc.h"
 
@@ -62,28 +64,24 @@ struct eds_leakset {
 	struct eds_buf fold;	/* scratch */
 	struct tok *toks;	/* scratch, one per word of the longest field */
 	size_t ntoks;
+	struct eds_siphash init;	/* the keyed state, nothing absorbed */
 };
 
-#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
-#define FNV_PRIME UINT64_C(0x100000001b3)
-
 static uint64_t
-fnv(uint64_t h, const char *s, size_t n)
+hash(const struct eds_leakset *l, const char *s, size_t n)
 {
-	size_t i;
+	struct eds_siphash h = l->init;
 
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= FNV_PRIME;
-	}
-	return h;
+	eds_siphash_update(&h, s, n);
+	return eds_siphash_final(&h);
 }
 
 struct eds_leakset *
-eds_leakset_new(void)
+eds_leakset_new(const unsigned char key[EDS_SIPHASH_KEY_LEN])
 {
 	struct eds_leakset *l = xcalloc(1, sizeof *l);
 
+	eds_siphash_init(&l->init, key);
 	l->cap = 1024;
 	l->t = xcalloc(l->cap, sizeof *l->t);
 	l->nbits = 4 * l->cap;
@@ -98,6 +96,7 @@ eds_leakset_free(struct eds_leakset *l)
 {
 	if (l == NULL)
 		return;
+	eds_wipe(&l->init, sizeof l->init);
 	free(l->t);
 	free(l->bits);
 	free(l->toks);
@@ -338,10 +337,10 @@ add_value(struct eds_leakset *l, const char *s, size_t len, int tag,
 	if (n <= MAX_WORDS && ((digit && l->fold.len >= MIN_DIGIT_LEN) ||
 	    (n >= 2 && how != V_NAME)))
 		kinds |= K_WORDS;
-	insert(l, fnv(FNV_OFFSET, l->fold.p, l->fold.len), tag, kinds);
+	insert(l, hash(l, l->fold.p, l->fold.len), tag, kinds);
 	if ((kinds & K_WORDS) && n >= 2)
-		insert(l, fnv(FNV_OFFSET, l->fold.p + l->toks[0].off,
-		    l->toks[0].len), -1, K_FIRST);
+		insert(l, hash(l, l->fold.p + l->toks[0].off, l->toks[0].len),
+		    -1, K_FIRST);
 }
 
 void
@@ -386,6 +385,7 @@ eds_leakset_check(const struct eds_leakset *cl, const char *s, size_t len,
 	struct eds_leakset *l = (struct eds_leakset *)cl;	/* scratch only */
 	struct tok *toks;
 	const struct slot *hit;
+	struct eds_siphash st;
 	size_t n, i, j;
 	uint64_t h;
 
@@ -396,8 +396,8 @@ eds_leakset_check(const struct eds_leakset *cl, const char *s, size_t len,
 	if (n == 0)
 		return 0;
 	/* The whole value. */
-	if ((hit = lookup(l, fnv(FNV_OFFSET, l->fold.p,
-	    l->fold.len))) != NULL && (hit->kinds & K_EXACT)) {
+	if ((hit = lookup(l, hash(l, l->fold.p, l->fold.len))) != NULL &&
+	    (hit->kinds & K_EXACT)) {
 		*tag = hit->tag;
 		return 1;
 	}
@@ -406,14 +406,17 @@ eds_leakset_check(const struct eds_leakset *cl, const char *s, size_t len,
 	 * value or start one (whose hash is in the filter) only.
 	 */
 	for (i = 0; i < n; i++) {
-		h = fnv(FNV_OFFSET, l->fold.p + toks[i].off, toks[i].len);
+		st = l->init;
+		eds_siphash_update(&st, l->fold.p + toks[i].off, toks[i].len);
+		h = eds_siphash_final(&st);
 		if (!filter_has(l, h == 0 ? 1 : h))
 			continue;
 		for (j = i; j < n && j < i + MAX_WORDS; j++) {
 			if (j > i) {
-				h = fnv(h, " ", 1);
-				h = fnv(h, l->fold.p + toks[j].off,
-				    toks[j].len);
+				eds_siphash_update(&st, " ", 1);
+				eds_siphash_update(&st, l->fold.p +
+				    toks[j].off, toks[j].len);
+				h = eds_siphash_final(&st);
 			}
 			if ((hit = lookup(l, h)) != NULL &&
 			    (hit->kinds & K_WORDS)) {

@@ -19,9 +19,14 @@
  * it is the scrubber's job (eds-policy(5)).  Values shorter than 4
  * characters are ignored.  Comparison is case- and accent-insensitive on
  * words (letters and digits; everything else separates words), and every
- * word of a field is looked at, however long.
+ * word of a field is looked at, however long.  Only the rows that passed
+ * validation are collected: the identifiers of a rejected row are not
+ * looked for (the row itself never reaches the bundle).
  *
- * The set holds 64-bit hashes, never the values: a 16-byte slot per
+ * The set holds keyed 64-bit hashes (SipHash-2-4), never the values, so
+ * that a saved set (a shard's identifiers.bin) cannot be turned back into
+ * identifiers by hashing every possible IPP without the key: a 16-byte
+ * slot per
  * distinct value (and per distinct first word of the values looked for
  * inside text) in a table kept at most half full, and a filter of 4 bits
  * per table entry in front of it: 34 to 68 bytes per slot.  It grows
@@ -40,7 +45,12 @@
 
 struct eds_leakset;
 
-struct eds_leakset *eds_leakset_new(void);
+/*
+ * An empty set whose hashes are keyed with key (SipHash-2-4): the same key
+ * must be used by whoever saves and loads a set and scans with it.  The
+ * key is copied; wipe yours.
+ */
+struct eds_leakset *eds_leakset_new(const unsigned char key[16]);
 void eds_leakset_free(struct eds_leakset *);
 
 /*

@@ -370,7 +370,6 @@ START_TEST(export_shards_and_merge_through_the_library)
 	ck_assert_uint_eq(eds_run_get(&run, "rows_in"), 9);
 	eds_run_release(&run);
 	options(&o, "merged");
-	o.key = NULL;
 	parts[0] = xstrdup(P("part2"));
 	parts[1] = xstrdup(P("part1"));
 	eds_run_init(&run, "eds-export", "merge");

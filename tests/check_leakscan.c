@@ -15,6 +15,9 @@
 #include "check_util.h"
 #include "leakscan.h"
 
+/* Any key: the tests compare hashes made with the same one. */
+static const unsigned char test_key[16] = "leak-scan tests";
+
 #define TAG_IPP 7
 #define TAG_LAST 8
 #define TAG_FIRST 9
@@ -47,7 +50,7 @@ add_patient(struct eds_leakset *l, const char *ipp, const char *last,
 
 START_TEST(leakscan_finds_a_whole_value_and_says_which_column)
 {
-	struct eds_leakset *l = eds_leakset_new();
+	struct eds_leakset *l = eds_leakset_new(test_key);
 	int tag;
 
 	add_patient(l, "00123456", "Martin", "Claire", "");
@@ -71,7 +74,7 @@ END_TEST
 
 START_TEST(leakscan_finds_numbers_and_full_names_inside_text)
 {
-	struct eds_leakset *l = eds_leakset_new();
+	struct eds_leakset *l = eds_leakset_new(test_key);
 	int tag;
 
 	add_patient(l, "00123456", "Martin", "Claire", "12 rue des Lilas");
@@ -100,7 +103,7 @@ END_TEST
 
 START_TEST(leakscan_ignores_short_values_and_short_numbers_in_text)
 {
-	struct eds_leakset *l = eds_leakset_new();
+	struct eds_leakset *l = eds_leakset_new(test_key);
 
 	eds_leakset_add(l, "123", 3, 1);
 	eds_leakset_add(l, "Léa", strlen("Léa"), 2);
@@ -119,7 +122,7 @@ END_TEST
 
 START_TEST(leakscan_folds_case_accents_and_separators)
 {
-	struct eds_leakset *l = eds_leakset_new();
+	struct eds_leakset *l = eds_leakset_new(test_key);
 	int tag;
 
 	add_patient(l, "77001", "Lefèvre-Pontalis", "Hélène", "");
@@ -150,7 +153,7 @@ END_TEST
  */
 START_TEST(leakscan_treats_a_compound_name_alone_as_a_name)
 {
-	struct eds_leakset *l = eds_leakset_new();
+	struct eds_leakset *l = eds_leakset_new(test_key);
 
 	add_patient(l, "88001", "Le Gall", "Marie-Thérèse", "");
 	ck_assert_msg(leaks(l, "Marie-Thérèse", NULL) == 1 &&
@@ -168,7 +171,7 @@ END_TEST
 
 START_TEST(leakscan_looks_at_every_word_of_a_long_text)
 {
-	struct eds_leakset *l = eds_leakset_new();
+	struct eds_leakset *l = eds_leakset_new(test_key);
 	size_t i, n = 6000;
 	char *text = malloc(n * 4 + 64), *p = text;
 	int tag;
@@ -186,7 +189,7 @@ END_TEST
 
 START_TEST(leakscan_scans_every_field_of_a_csv_file)
 {
-	struct eds_leakset *l = eds_leakset_new();
+	struct eds_leakset *l = eds_leakset_new(test_key);
 	struct eds_leak lk;
 	struct eds_error err;
 	const char *path = tu_path("payload.csv");
@@ -235,7 +238,7 @@ END_TEST
 
 START_TEST(leakscan_scans_a_text_as_one_field)
 {
-	struct eds_leakset *l = eds_leakset_new();
+	struct eds_leakset *l = eds_leakset_new(test_key);
 	struct eds_leak lk;
 	const char *json = "{\"inputs\":[{\"path\":\"raw/00123456.csv\"}]}";
 
@@ -249,7 +252,9 @@ END_TEST
 
 START_TEST(leakscan_saves_and_loads_the_same_set)
 {
-	struct eds_leakset *a = eds_leakset_new(), *b = eds_leakset_new();
+	static const unsigned char other_key[16] = "another key....";
+	struct eds_leakset *a = eds_leakset_new(test_key);
+	struct eds_leakset *b = eds_leakset_new(test_key), *c;
 	struct eds_error err;
 	const char *path = tu_path("ids.bin");
 	char *bytes;
@@ -273,10 +278,17 @@ START_TEST(leakscan_saves_and_loads_the_same_set)
 	ck_assert_msg(leaks(b, "Claire MARTIN", NULL) == 1 &&
 	    leaks(b, "le Dr Martin", NULL) == 0,
 	    "a loaded name keeps its kind: whole value only");
+	/* The hashes are keyed: without the key they match nothing. */
+	c = eds_leakset_new(other_key);
+	ck_assert_int_eq(eds_leakset_load(c, path, &err), 0);
+	ck_assert_msg(leaks(c, "x RA1790220956 y", &tag) == 0 &&
+	    leaks(c, "00123456", NULL) == 0,
+	    "a set loaded with another key recognises none of its values");
+	eds_leakset_free(c);
 
 	/* Loading adds: two shards' sets make their union. */
 	eds_leakset_free(a);
-	a = eds_leakset_new();
+	a = eds_leakset_new(test_key);
 	eds_leakset_add(a, "55555555", 8, 6);
 	eds_leakset_add(a, "00123456", 8, TAG_IPP);
 	ck_assert_int_eq(eds_leakset_save(a, path, &err), 0);
@@ -286,7 +298,7 @@ START_TEST(leakscan_saves_and_loads_the_same_set)
 
 	/* An empty set. */
 	eds_leakset_free(a);
-	a = eds_leakset_new();
+	a = eds_leakset_new(test_key);
 	ck_assert_int_eq(eds_leakset_save(a, path, &err), 0);
 	ck_assert_int_eq(eds_leakset_load(a, path, &err), 0);
 	ck_assert_uint_eq(eds_leakset_count(a), 0);
@@ -297,7 +309,7 @@ END_TEST
 
 START_TEST(leakscan_refuses_a_truncated_or_foreign_file)
 {
-	struct eds_leakset *a = eds_leakset_new(), *b;
+	struct eds_leakset *a = eds_leakset_new(test_key), *b;
 	struct eds_error err;
 	const char *path = tu_path("ids.bin"), *bad = tu_path("bad.bin");
 	char *bytes;
@@ -308,7 +320,7 @@ START_TEST(leakscan_refuses_a_truncated_or_foreign_file)
 	bytes = tu_read(path, &len);
 	for (cut = 0; cut < len; cut += 5) {
 		tu_write(bad, bytes, cut);
-		b = eds_leakset_new();
+		b = eds_leakset_new(test_key);
 		ck_assert_msg(eds_leakset_load(b, bad, &err) == -1,
 		    "a file cut at %zu of %zu bytes is refused", cut, len);
 		ck_assert_int_eq(err.status, EDS_EX_DATAERR);
@@ -317,7 +329,7 @@ START_TEST(leakscan_refuses_a_truncated_or_foreign_file)
 		eds_leakset_free(b);
 	}
 	tu_write(bad, "EDSLEAK2\0\0\0\0\0\0\0\0", 16);
-	b = eds_leakset_new();
+	b = eds_leakset_new(test_key);
 	ck_assert_int_eq(eds_leakset_load(b, bad, &err), -1);
 	ck_assert_int_eq(err.status, EDS_EX_DATAERR);
 	eds_leakset_free(b);
@@ -326,12 +338,12 @@ START_TEST(leakscan_refuses_a_truncated_or_foreign_file)
 	bytes = realloc(bytes, len + 16);
 	memset(bytes + len, 0x5a, 16);
 	tu_write(bad, bytes, len + 16);
-	b = eds_leakset_new();
+	b = eds_leakset_new(test_key);
 	ck_assert_int_eq(eds_leakset_load(b, bad, &err), -1);
 	ck_assert_int_eq(err.status, EDS_EX_DATAERR);
 	eds_leakset_free(b);
 
-	b = eds_leakset_new();
+	b = eds_leakset_new(test_key);
 	ck_assert_int_eq(eds_leakset_load(b, tu_path("none.bin"), &err), -1);
 	ck_assert_int_eq(err.status, EDS_EX_NOINPUT);
 	eds_leakset_free(b);
@@ -342,7 +354,7 @@ END_TEST
 
 START_TEST(leakscan_memory_grows_with_distinct_values_only)
 {
-	struct eds_leakset *l = eds_leakset_new();
+	struct eds_leakset *l = eds_leakset_new(test_key);
 	char v[16];
 	int i, rep;
 

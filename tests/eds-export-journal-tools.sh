@@ -29,7 +29,7 @@ run 0 eds-pseudo -q -p "$CONFIG/policies/lab.yaml" -k k.key --domain PROJ-J \
 run 0 eds-export -q -P p.yaml -k k.key --registry reg -o b --journal "$J"
 run 0 eds-export -q -P p.yaml -k k.key --registry reg --shard 1/2 -o part1 --journal "$J"
 run 0 eds-export -q -P p.yaml -k k.key --registry reg --shard 2/2 -o part2 --journal "$J"
-run 0 eds-export merge -q -P p.yaml -o m --journal "$J" part1 part2
+run 0 eds-export merge -q -k k.key -P p.yaml -o m --journal "$J" part1 part2
 run 0 eds-export verify -q --journal "$J" b
 run 0 eds-export -q -P q.yaml -k k.key --registry reg -o other --journal "$J"
 run 73 eds-export -q -P q.yaml -k k.key --registry reg -o other --journal "$J"

@@ -112,7 +112,7 @@ for i in 1 2 3; do
 	run 0 eds-export -q -P suppress.yaml -k k.key --registry reg \
 	    --shard $i/3 -o part-$i
 done
-run 0 eds-export merge -q -P suppress.yaml -o sup3 part-3 part-1 part-2
+run 0 eds-export merge -q -k k.key -P suppress.yaml -o sup3 part-3 part-1 part-2
 same sup/data/lab.csv sup3/data/lab.csv
 same sup/data/provenance.json sup3/data/provenance.json
 ok "3 shards merged suppress the same rows as a single run"

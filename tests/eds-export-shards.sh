@@ -54,7 +54,7 @@ shards() {
 		i=$((i + 1))
 	done
 	# shellcheck disable=SC2086
-	run 0 eds-export merge -q -P p.yaml -o merged-$1 $D $parts
+	run 0 eds-export merge -q -k k.key -P p.yaml -o merged-$1 $D $parts
 	diff -r single merged-$1 >/dev/null ||
 	    fail "$1 shards merged differ from a single run: $(diff -r single merged-$1 | head -5)"
 }
@@ -64,36 +64,36 @@ for n in 2 3 4 7; do
 done
 ok "2, 3, 4 and 7 shards (more shards than files) merged equal a single run, byte for byte"
 
-run 0 eds-export merge -q -P p.yaml -k k.key -o merged-k $D part-3-2 part-3-1 part-3-3
+run 0 eds-export merge -q -k k.key -P p.yaml -k k.key -o merged-k $D part-3-2 part-3-1 part-3-3
 diff -r single merged-k >/dev/null || fail "merge with the key differs"
 eds-pseudo keygen -q -o other.key
-run 65 eds-export merge -q -P p.yaml -k other.key -o m $D part-3-1 part-3-2 part-3-3
+run 65 eds-export merge -q -k k.key -P p.yaml -k other.key -o m $D part-3-1 part-3-2 part-3-3
 contains "$T/err" "other.key"
 no_bundle m
 ok "merge checks the key when given one"
 
 # A missing partial is named.
-run 66 eds-export merge -q -P p.yaml -o m $D part-4-1 part-4-2 part-4-4
+run 66 eds-export merge -q -k k.key -P p.yaml -o m $D part-4-1 part-4-2 part-4-4
 contains "$T/err" "shard 3 of 4 is missing"
 no_bundle m
-run 66 eds-export merge -q -P p.yaml -o m $D part-4-1 part-4-2 part-4-3 part-4-9
+run 66 eds-export merge -q -k k.key -P p.yaml -o m $D part-4-1 part-4-2 part-4-3 part-4-9
 contains "$T/err" "part-4-9"
 no_bundle m
 ok "a missing shard is refused (66) naming the missing shard or directory"
 
 cp -R part-4-2 dup
-run 65 eds-export merge -q -P p.yaml -o m $D part-4-1 part-4-2 dup part-4-3 part-4-4
+run 65 eds-export merge -q -k k.key -P p.yaml -o m $D part-4-1 part-4-2 dup part-4-3 part-4-4
 contains "$T/err" "shard 2 of 4"
 contains "$T/err" "dup"
 no_bundle m
-run 65 eds-export merge -q -P p.yaml -o m $D part-4-1 part-4-2 dup part-4-4
+run 65 eds-export merge -q -k k.key -P p.yaml -o m $D part-4-1 part-4-2 dup part-4-4
 contains "$T/err" "shard 2 of 4"
 contains "$T/err" "dup"
 no_bundle m
 ok "a duplicated shard is refused naming both copies"
 
 mkdir unfinished && cp part-4-3/lab.csv unfinished/
-run 66 eds-export merge -q -P p.yaml -o m $D part-4-1 part-4-2 unfinished part-4-4
+run 66 eds-export merge -q -k k.key -P p.yaml -o m $D part-4-1 part-4-2 unfinished part-4-4
 contains "$T/err" "unfinished"
 contains "$T/err" "not a finished partial"
 no_bundle m
@@ -106,7 +106,7 @@ dataset o.yaml dpi-patients
 dataset o.yaml lab lab "raw/lab-part-*.csv"
 dataset o.yaml radiology radiology "raw/radiology-part-*.csv"
 run 0 eds-export -q -P o.yaml -k k.key --registry reg --shard 2/2 -o other-project
-run 65 eds-export merge -q -P p.yaml -o m $D part-2-1 other-project
+run 65 eds-export merge -q -k k.key -P p.yaml -o m $D part-2-1 other-project
 contains "$T/err" "other-project"
 contains "$T/err" "another project"
 no_bundle m
@@ -115,24 +115,24 @@ cp p.yaml p2.yaml
 run 0 eds-export -q -P p2.yaml -k k.key --registry reg --shard 2/2 -o spec-copy
 printf '# edited\n' >>p2.yaml
 run 0 eds-export -q -P p2.yaml -k k.key --registry reg --shard 1/2 -o spec-edited
-run 65 eds-export merge -q -P p2.yaml -o m $D spec-edited spec-copy
+run 65 eds-export merge -q -k k.key -P p2.yaml -o m $D spec-edited spec-copy
 contains "$T/err" "spec-copy"
 contains "$T/err" "another version"
 no_bundle m
 
-run 65 eds-export merge -q -P p.yaml -o m $D part-2-1 part-3-2
+run 65 eds-export merge -q -k k.key -P p.yaml -o m $D part-2-1 part-3-2
 contains "$T/err" "part-3-2"
 no_bundle m
 
 run 0 eds-export -q -P p.yaml -k other.key --registry reg --shard 2/2 -o other-key
-run 65 eds-export merge -q -P p.yaml -o m $D part-2-1 other-key
+run 65 eds-export merge -q -k k.key -P p.yaml -o m $D part-2-1 other-key
 contains "$T/err" "other-key"
 contains "$T/err" "key_id"
 no_bundle m
 
 run 0 eds-export -q -P p.yaml -k k.key --registry reg --shard 2/2 \
     --at 2025-01-01 -o other-at
-run 65 eds-export merge -q -P p.yaml -o m $D part-2-1 other-at
+run 65 eds-export merge -q -k k.key -P p.yaml -o m $D part-2-1 other-at
 contains "$T/err" "other-at"
 contains "$T/err" "consent_at"
 no_bundle m
@@ -150,11 +150,11 @@ ok "a shard of several without a consent date is 64 (one of one is a whole run)"
 run 0 eds-export -q -P n.yaml -k k.key --registry reg --at 2026-06-30 -o n-single $D
 run 0 eds-export -q -P n.yaml -k k.key --registry reg --shard 1/2 --at 2026-06-30 -o n-1
 run 0 eds-export -q -P n.yaml -k k.key --registry reg --shard 2/2 --at 2026-06-30 -o n-2
-run 0 eds-export merge -q -P n.yaml -o n-merged $D n-2 n-1
+run 0 eds-export merge -q -k k.key -P n.yaml -o n-merged $D n-2 n-1
 diff -r n-single n-merged >/dev/null || fail "--at shards merged differ from a single --at run"
 contains n-merged/bag-info.txt "EDS-Consent-As-Of: 2026-06-30T23:59:59"
 run 0 eds-export -q -P n.yaml -k k.key --registry reg --shard 2/2 --at 2026-07-01 -o n-2b
-run 65 eds-export merge -q -P n.yaml -o m $D n-1 n-2b
+run 65 eds-export merge -q -k k.key -P n.yaml -o m $D n-1 n-2b
 contains "$T/err" "n-2b"
 no_bundle m
 ok "shards with the same --at merge into the single run's bundle; different --at do not merge"
@@ -181,19 +181,19 @@ PY
 run 0 eds-export -q -P c.yaml -k k.key --registry reg --shard 1/2 -o c-1
 printf '# edited\n' >>mypolicy.yaml
 run 0 eds-export -q -P c.yaml -k k.key --registry reg --shard 2/2 -o c-2
-run 65 eds-export merge -q -P c.yaml -o m $D c-1 c-2
+run 65 eds-export merge -q -k k.key -P c.yaml -o m $D c-1 c-2
 contains "$T/err" "shard 2 read another version of the policy of dataset 'lab'"
 no_bundle m
 run 0 eds-export -q -P c.yaml -k k.key --registry reg --shard 1/2 -o c-1b
 printf '# edited again\n' >>mypolicy.yaml
-run 65 eds-export merge -q -P c.yaml -o m $D c-1b c-2
+run 65 eds-export merge -q -k k.key -P c.yaml -o m $D c-1b c-2
 contains "$T/err" "mypolicy.yaml: changed since the data of dataset 'lab' was read"
 no_bundle m
 cp -r reg reg2
 printf 'patient_id,scope,decision,recorded_at,source\n999999999,secondary,refused,2020-01-01,test\n' >late.csv
 run 0 eds-consent import -q --registry reg2 late.csv
 run 0 eds-export -q -P c.yaml -k k.key --registry reg2 --shard 2/2 -o c-2r
-run 65 eds-export merge -q -P c.yaml -o m $D c-1b c-2r
+run 65 eds-export merge -q -k k.key -P c.yaml -o m $D c-1b c-2r
 contains "$T/err" "registry_generation"
 no_bundle m
 ok "the configuration and registry read are recorded, and must be the same for every shard and the merge"
