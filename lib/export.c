@@ -398,6 +398,15 @@ shard_dataset(const struct eds_export_options *o,
 		goto done;
 	}
 	rc = -1;
+	/* The quasi-identifiers are counted by the merge: check them now. */
+	for (i = 0; i < d->nquasi; i++)
+		if (eds_header_find(eds_pipeline_header(&s.pl),
+		    d->quasi[i]) < 0) {
+			eds_error_at(err, EDS_EX_CONFIG, p->path, 0, 0,
+			    "dataset '%s': quasi-identifier '%s' is not a "
+			    "released column", d->name, d->quasi[i]);
+			goto done;
+		}
 
 	path = xasprintf("%s/%s.csv", partdir, d->name);
 	s.out = eds_output_open(path, EDS_OUT_PRIVATE, err);
@@ -1793,10 +1802,16 @@ eds_export(const struct eds_export_options *o, struct eds_run *run,
 	struct eds_run shard_run;
 	const char *slash = strrchr(o->output, '/');
 	char *tmp, *dirs[1], *final;
+	struct eds_tm day;
 	size_t i;
 	int rc, slot;
 
-	/* Refuse an existing output before the work, not after it. */
+	/* Refuse a bad bagging date and an existing output before the work. */
+	if (o->bagging_date != NULL &&
+	    (strlen(o->bagging_date) != 10 || eds_date_parse_iso(
+	    o->bagging_date, 10, &day) == -1))
+		return eds_error_set(err, EDS_EX_USAGE, "--bagging-date takes "
+		    "a date YYYY-MM-DD, not '%s'", o->bagging_date);
 	final = o->nencrypt > 0 ? xasprintf("%s.tar.gz.p7m", o->output) :
 	    o->archive ? xasprintf("%s.tar.gz", o->output) : xstrdup(o->output);
 	if (!o->force && exists(final)) {

@@ -142,6 +142,12 @@ ok "refuse passes at k = the smallest class ($smallest) and fails at k + 1"
 project bad.yaml PROJ-K '{quasi_identifiers: [age], k: 4}'
 run 78 eds-export -q -P bad.yaml -k k.key --registry reg -o bad
 contains "$T/err" "'age'"
+contains "$T/err" "is not a released column"
 no_bundle bad
 no_temporaries bad
 ok "a quasi-identifier that is not a released column is 78, naming it"
+
+run 64 eds-export -q -P fail.yaml -k k.key --registry reg -o bad --bagging-date 2026-13-01
+contains "$T/err" "--bagging-date takes a date YYYY-MM-DD, not '2026-13-01'"
+no_bundle bad
+ok "a bagging date that is not a date is 64 before any work"
