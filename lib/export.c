@@ -185,7 +185,6 @@ struct shard_ds {
 	struct ds_account *acc;
 	struct eds_input *in;
 	uint64_t bytes_done;
-	uint64_t rejected;
 	int saw_header;
 };
 
@@ -209,7 +208,6 @@ shard_row(void *ctx, struct eds_record *rec, struct eds_error *err)
 		s->o->progress(s->o->ctx, s->acc->rows_in, s->bytes_done +
 		    eds_input_stored_bytes(s->in));
 	if (rec->reason != NULL || eds_validator_row(s->v, rec) != 0) {
-		s->rejected++;
 		snprintf(name, sizeof name, "rejected:%s", rec->reason);
 		counts_add(&s->acc->excluded, name, 1);
 		if (s->o->on_reject != NULL)
@@ -226,6 +224,37 @@ shard_row(void *ctx, struct eds_record *rec, struct eds_error *err)
 	}
 	s->acc->rows_out++;
 	return eds_csv_write_fields(s->out, rec->f, rec->n, err);
+}
+
+/* Rows rejected as invalid, over all reasons. */
+static uint64_t
+rejected_rows(const struct ds_account *acc)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < acc->excluded.n; i++)
+		if (strncmp(acc->excluded.c[i].name, "rejected:", 9) == 0)
+			n += acc->excluded.c[i].v;
+	return n;
+}
+
+/* 1 (with err set) if more rows were rejected than the project allows. */
+static int
+reject_rate_exceeded(const struct eds_project *p,
+    const struct eds_dataset_spec *d, const struct ds_account *acc,
+    struct eds_error *err)
+{
+	uint64_t rejected = rejected_rows(acc);
+
+	if (rejected == 0 || (double)rejected <= p->max_reject_rate *
+	    (double)acc->rows_in)
+		return 0;
+	eds_error_at(err, EDS_EX_DATAERR, p->path, 0, 0, "dataset '%s': "
+	    "%llu of %llu rows rejected as invalid, more than the maximum "
+	    "reject rate of %.2f%%", d->name, (unsigned long long)rejected,
+	    (unsigned long long)acc->rows_in, 100.0 * p->max_reject_rate);
+	return 1;
 }
 
 static void
@@ -441,16 +470,12 @@ shard_dataset(const struct eds_export_options *o,
 	}
 	if (eds_pipeline_finish(&s.pl, err) == -1)
 		goto done;
-	if (s.rejected > 0 && (double)s.rejected > p->max_reject_rate *
-	    (double)acc->rows_in) {
-		eds_error_at(err, EDS_EX_DATAERR, p->path, 0, 0, "dataset '%s': "
-		    "%llu of %llu rows rejected as invalid, more than the "
-		    "maximum reject rate of %.2f%%", d->name,
-		    (unsigned long long)s.rejected,
-		    (unsigned long long)acc->rows_in,
-		    100.0 * p->max_reject_rate);
+	/*
+	 * The reject rate is the dataset's, not a shard's: the merge checks
+	 * the sums; a whole run (one shard) fails here, before the merge.
+	 */
+	if (o->nshards <= 1 && reject_rate_exceeded(p, d, acc, err))
 		goto done;
-	}
 	rc = eds_output_commit(s.out, err);
 	s.out = NULL;
 done:
@@ -1370,6 +1395,9 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 			if (sum_part(&pts[j], &p->datasets[i], i, j == 0,
 			    &acc[i], err) == -1)
 				goto done;
+	for (i = 0; i < p->ndatasets; i++)
+		if (reject_rate_exceeded(p, &p->datasets[i], &acc[i], err))
+			goto done;
 
 	/* Nothing is overwritten unless asked. */
 	archive = xasprintf("%s.tar.gz", o->output);

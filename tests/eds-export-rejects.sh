@@ -50,3 +50,16 @@ contains "$T/err" "dataset '"
 no_bundle refused
 no_temporaries refused
 ok "above max_reject_rate: 65 naming the dataset, nothing left"
+
+# The rate is the dataset's, not a shard's: shards run without checking
+# it (a shard may hold most of the bad rows), the merge checks the sums.
+run 0 eds-export -q -P p.yaml -k k.key --registry reg --at 2026-11-27 --shard 1/2 -o part1
+run 0 eds-export -q -P p.yaml -k k.key --registry reg --at 2026-11-27 --shard 2/2 -o part2
+run 65 eds-export merge -q -P p.yaml -k k.key -o merged part1 part2
+contains "$T/err" "rows rejected as invalid"
+no_bundle merged
+sed -i 's/max_reject_rate: 0.001/max_reject_rate: 0.05/' p.yaml
+run 0 eds-export -q -P p.yaml -k k.key --registry reg --at 2026-11-27 --shard 1/2 -o part1b
+run 0 eds-export -q -P p.yaml -k k.key --registry reg --at 2026-11-27 --shard 2/2 -o part2b
+run 0 eds-export merge -q -P p.yaml -k k.key -o merged part1b part2b
+ok "a sharded export checks the reject rate over the whole dataset, at the merge"
