@@ -41,9 +41,10 @@
  * 10-byte identifier costs 12 + 12 + 4 + 21 = 49 bytes: 25 bytes per
  * (patient, scope) entry, all of it shared page cache (mmap), none of it
  * heap.  Measured: 10 million patients with 3 events each (23.3 million
- * entries) make a 507 MB index, 21.7 bytes per entry, ready in about 1 s:
- * 0.35 s for the SHA-256 of the index, 0.6 s for the CRC-32 of the
- * 1.75 GB log, which readers check although only imports read it.  An
+ * entries) make a 507 MB index, 21.7 bytes per entry, ready in about
+ * 0.4 s, most of it the SHA-256 of the index (readers check the log
+ * segments' sizes only: they never read the log; imports and stats check
+ * its SHA-256).  An
  * import holds the events of its own files in memory (about 90 bytes per
  * event at its peak, identifier included) and streams the old index.
  */
@@ -64,15 +65,16 @@
 struct eds_registry;
 
 enum {
-	/* Check log segments by SHA-256, not CRC-32 (stats, import). */
+	/* Check log segments by SHA-256, not by size only (stats, import). */
 	EDS_REGISTRY_VERIFY_LOG = 1 << 0
 };
 
 /*
  * Open the registry in dir for reading: read and check the manifest
  * (format version, its own checksum), map the index and check its
- * SHA-256, check that every log segment has the size and CRC-32 the
- * manifest says (its SHA-256 instead with EDS_REGISTRY_VERIFY_LOG).  Fails with 66 when dir
+ * SHA-256, check that every log segment has the size the manifest says
+ * (and its SHA-256 with EDS_REGISTRY_VERIFY_LOG: the filter, status and
+ * export read the index only).  Fails with 66 when dir
  * or its manifest is missing or unreadable, 65 when anything is corrupt,
  * truncated or of another format version, 74 on a read error.  Never
  * returns an empty registry for a missing one.  The caller closes it.

@@ -860,12 +860,15 @@ START_TEST(an_edited_log_segment_fails_its_checksums)
 	fresh("edit-log", dir);
 	seg = registry_file(dir, "events-");
 	flip_byte(seg, -3);
-	/* Same size: every reader checks the CRC-32, import and stats the
-	 * SHA-256. */
-	open_fails(dir, 0, EDS_EX_DATAERR, "log segment 'events-000001.csv' "
-	    "fails its checksum");
+	/*
+	 * Same size: import and stats (EDS_REGISTRY_VERIFY_LOG) check the
+	 * SHA-256 of the log; readers of the index (filter, status) check its
+	 * size only, since their answers come from the index, checked by its
+	 * own SHA-256, and a log read on every filter would grow with years.
+	 */
 	open_fails(dir, EDS_REGISTRY_VERIFY_LOG, EDS_EX_DATAERR,
-	    "fails its checksum");
+	    "log segment 'events-000001.csv' fails its checksum");
+	eds_registry_close(open_ok(dir, 0));
 	free(seg);
 }
 END_TEST
