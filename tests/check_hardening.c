@@ -16,6 +16,7 @@
 #include "check_util.h"
 #include "csvread.h"
 #include "project.h"
+#include "scrub.h"
 #include "yamlconf.h"
 
 static const char spec[] =
@@ -210,6 +211,182 @@ START_TEST(rows_do_not_depend_on_how_the_input_is_cut_into_reads)
 }
 END_TEST
 
+/* The scrubber's output for text (copied, valid until the next call). */
+static const char *
+scrubbed(struct eds_scrubber *s, const char *text)
+{
+	static char buf[512];
+	const char *out;
+	size_t n;
+
+	eds_scrub(s, text, strlen(text), 0, &out, &n);
+	ck_assert_uint_lt(n, sizeof buf);
+	memcpy(buf, out, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * Found by fuzz_scrub (tests/fuzz/corpus/scrub/crash-tel-before-nir): an
+ * international number followed by a NIR was read as one run of too many
+ * digits and refused as a telephone, and the NIR's finding covered only
+ * its own digits, so the number stayed in clear; scrubbed again, the
+ * output gave up a [TEL].  The number now ends at its last group within 15
+ * digits, and findings that overlap become one.
+ */
+START_TEST(a_telephone_number_just_before_a_nir_is_not_left_in_clear)
+{
+	struct eds_scrubber *s = eds_scrubber_new(EDS_DATES_KEEP);
+
+	eds_scrub_row_begin(s);
+	ck_assert_str_eq(scrubbed(s, "tel +44 20 7946 0958 1 85 05 78 006 084 "
+	    "91 ok"), "tel [NIR] ok");
+	ck_assert_str_eq(scrubbed(s, "Appeler le 003 94 418 3-74-34-73-0 "
+	    "1-98-03-33-467-349-25 avant"), "Appeler le [NIR] avant");
+	/* Alone, each is what it was. */
+	ck_assert_str_eq(scrubbed(s, "tel +44 20 7946 0958, NIR 1 85 05 78 "
+	    "006 084 91"), "tel [TEL], NIR [NIR]");
+	/* A run of more than 15 digits is still no telephone number. */
+	ck_assert_str_eq(scrubbed(s, "ref +4420794609581850578 ok"),
+	    "ref +4420794609581850578 ok");
+	eds_scrubber_free(s);
+}
+END_TEST
+
+/*
+ * Found by fuzz_scrub's idempotence check: of two row findings that
+ * overlap, the longer one was kept and the other dropped, so with the
+ * first name "Jean-Pierre" and the last name "Pierre Dupont", "Jean" of
+ * "Jean-Pierre Dupont" survived ("Jean-[NOM]").  Overlapping findings now
+ * make one.
+ */
+START_TEST(overlapping_row_values_leave_no_part_of_either)
+{
+	struct eds_scrubber *s = eds_scrubber_new(EDS_DATES_KEEP);
+
+	eds_scrub_row_begin(s);
+	eds_scrub_row_value(s, "Jean-Pierre", 11, "PRENOM");
+	eds_scrub_row_value(s, "Pierre Dupont", 13, "NOM");
+	ck_assert_str_eq(scrubbed(s, "vu Jean-Pierre Dupont hier"),
+	    "vu [NOM] hier");
+	ck_assert_str_eq(scrubbed(s, "vu Jean Pierre Dupont hier"),
+	    "vu [NOM] hier");
+	ck_assert_str_eq(scrubbed(s, "Jean-Pierre et Pierre Dupont"),
+	    "[PRENOM] et [NOM]");
+	eds_scrubber_free(s);
+}
+END_TEST
+
+/*
+ * Found by fuzz_scrub (tests/fuzz/corpus/scrub/crash-glued-telephones): a
+ * telephone number written right after another one, or after a NIR,
+ * without a blank ("+33343185945+33343185945") was taken to be inside a
+ * number and stayed in clear, and scrubbing the output again found it
+ * ("[TEL]+33..." gives "[TEL][TEL]").  It now starts where the first ends.
+ */
+START_TEST(a_number_glued_to_a_telephone_number_or_nir_is_found_too)
+{
+	struct eds_scrubber *s = eds_scrubber_new(EDS_DATES_KEEP);
+
+	eds_scrub_row_begin(s);
+	ck_assert_str_eq(scrubbed(s, "(+3334318594+333431859454."),
+	    "([TEL][TEL].");
+	ck_assert_str_eq(scrubbed(s, "tel +33 6 12 34 56 78+33 6 87 65 43 21 "
+	    "ok"), "tel [TEL][TEL] ok");
+	ck_assert_str_eq(scrubbed(s, "NIR 185057800608491+33 6 87 65 43 21"),
+	    "NIR [NIR][TEL]");
+	/* Inside a word or another number it is still no match. */
+	ck_assert_str_eq(scrubbed(s, "lot 7185057800608491 ok"),
+	    "lot 7185057800608491 ok");
+	eds_scrubber_free(s);
+}
+END_TEST
+
+/*
+ * Found by fuzz_scrub (tests/fuzz/corpus/scrub/crash-telephone-glued-to-a-
+ * word): an international number whose last group is glued to a word
+ * ("+22 20 9662 6344er") was refused whole; when that word was a row value
+ * ("6344er"), its replacement left "+22 20 9662 [NOM]", the number in
+ * clear.  The number now ends at its previous group when that already
+ * makes 8 digits.
+ */
+START_TEST(a_telephone_number_whose_last_group_is_glued_to_a_word_is_found)
+{
+	struct eds_scrubber *s = eds_scrubber_new(EDS_DATES_KEEP);
+
+	eds_scrub_row_begin(s);
+	ck_assert_str_eq(scrubbed(s, "tel +22 20 9662 6344er au 0800"),
+	    "tel [TEL] 6344er au 0800");
+	eds_scrub_row_value(s, "6344er", 6, "NOM");
+	ck_assert_str_eq(scrubbed(s, "tel +22 20 9662 6344er au 0800"),
+	    "tel [TEL] [NOM] au 0800");
+	/* Fewer than 8 digits before the glued group: no number. */
+	ck_assert_str_eq(scrubbed(s, "lot +22 20 96 6344xy"),
+	    "lot +22 20 96 6344xy");
+	eds_scrubber_free(s);
+}
+END_TEST
+
+/*
+ * Found by fuzz_scrub (tests/fuzz/corpus/scrub/crash-number-before-a-
+ * finding): "555.123.4567" followed by ".0612345678" was refused as part
+ * of a longer number, and the French number after it replaced, leaving
+ * "555.123.4567.[TEL]": the first number in clear.  A number that ends
+ * where another finding starts (or before separators only), or an address
+ * that ends there, is now found.
+ */
+START_TEST(a_number_or_address_just_before_another_finding_is_found)
+{
+	struct eds_scrubber *s = eds_scrubber_new(EDS_DATES_KEEP);
+
+	eds_scrub_row_begin(s);
+	ck_assert_str_eq(scrubbed(s, "tel 555.123.4567.0612345678 ok"),
+	    "tel [TEL].[TEL] ok");
+	/* Followed by digits that are nothing: still refused. */
+	ck_assert_str_eq(scrubbed(s, "tel 555.123.4567.1234 ok"),
+	    "tel 555.123.4567.1234 ok");
+	/*
+	 * (crash-address-before-a-finding) An address whose domain runs
+	 * into the row's IPP was no address, and the IPP's replacement left
+	 * "jean@chu.fr[IPP]".
+	 */
+	eds_scrub_row_value(s, "12345678", 8, "IPP");
+	ck_assert_str_eq(scrubbed(s, "mail jean@chu.fr12345678 ok"),
+	    "mail [EMAIL][IPP] ok");
+	eds_scrubber_free(s);
+}
+END_TEST
+
+/*
+ * Found by fuzz_scrub (tests/fuzz/corpus/scrub/crash-value-glued-to-a-
+ * value): with the IPP "84" and the name "N88nt", the text "84N88nt"
+ * became "[IPP]N88nt": the name, glued to the IPP, was no word until the
+ * IPP was replaced, and then stood alone in clear.  A value glued to
+ * another finding is now found as if a blank were between them.
+ */
+START_TEST(a_row_value_glued_to_another_finding_is_found)
+{
+	struct eds_scrubber *s = eds_scrubber_new(EDS_DATES_KEEP);
+
+	eds_scrub_row_begin(s);
+	eds_scrub_row_value(s, "84", 2, "IPP");
+	eds_scrub_row_value(s, "N88nt", 5, "NOM");
+	ck_assert_str_eq(scrubbed(s, "ipp 84N88nt"), "ipp [IPP][NOM]");
+	/* (Here the IPP ends a telephone number, which is found too.) */
+	ck_assert_str_eq(scrubbed(s, "tel 01.01.05.57.84N88nt"),
+	    "tel [TEL][NOM]");
+	eds_scrub_row_begin(s);
+	eds_scrub_row_value(s, "12345678", 8, "IPP");
+	eds_scrub_row_value(s, "Dupont", 6, "NOM");
+	ck_assert_str_eq(scrubbed(s, "IPP 12345678Dupont Jean"),
+	    "IPP [IPP][NOM] Jean");
+	ck_assert_str_eq(scrubbed(s, "vu Dupont12345678."), "vu [NOM][IPP].");
+	/* Glued to a word that is no finding, a value is still no word. */
+	ck_assert_str_eq(scrubbed(s, "lot xDupont ok"), "lot xDupont ok");
+	eds_scrubber_free(s);
+}
+END_TEST
+
 Suite *
 hardening_suite(void)
 {
@@ -219,6 +396,12 @@ hardening_suite(void)
 	tcase_add_test(t, a_project_parsed_from_memory_without_globbing_keeps_its_patterns);
 	tcase_add_test(t, a_nul_character_in_a_yaml_value_is_refused_where_it_is);
 	tcase_add_test(t, rows_do_not_depend_on_how_the_input_is_cut_into_reads);
+	tcase_add_test(t, a_telephone_number_just_before_a_nir_is_not_left_in_clear);
+	tcase_add_test(t, overlapping_row_values_leave_no_part_of_either);
+	tcase_add_test(t, a_number_glued_to_a_telephone_number_or_nir_is_found_too);
+	tcase_add_test(t, a_telephone_number_whose_last_group_is_glued_to_a_word_is_found);
+	tcase_add_test(t, a_number_or_address_just_before_another_finding_is_found);
+	tcase_add_test(t, a_row_value_glued_to_another_finding_is_found);
 	suite_add_tcase(s, t);
 	return s;
 }
