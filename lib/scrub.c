@@ -1135,7 +1135,11 @@ put_num(struct eds_buf *o, int n, int width)
 		eds_buf_addch(o, d[--k]);
 }
 
-static void
+/*
+ * The date df moved by offset days, in its own format; -1 (nothing
+ * written) when that falls outside the years 1 to 9999.
+ */
+static int
 put_date(struct eds_buf *o, const struct datefound *df, int offset)
 {
 	struct eds_tm tm;
@@ -1147,6 +1151,8 @@ put_date(struct eds_buf *o, const struct datefound *df, int offset)
 	tm.month = df->m;
 	tm.day = df->d;
 	eds_tm_add_days(&tm, offset);
+	if (tm.year < 1 || tm.year > 9999)
+		return -1;
 	switch (df->style) {
 	case 1:
 		put_num(o, tm.year, 4);
@@ -1192,6 +1198,7 @@ put_date(struct eds_buf *o, const struct datefound *df, int offset)
 		put_num(o, tm.year, 4);
 		break;
 	}
+	return 0;
 }
 
 /* --- people named after a title ------------------------------------------- */
@@ -1931,7 +1938,8 @@ eds_scrub(struct eds_scrubber *s, const char *t, size_t len, int offset,
 		} else if (p->kind == EDS_SCRUB_DATE &&
 		    s->dates == EDS_DATES_SHIFT && offset != 0) {
 			(void)match_date(t, len, p->start, &df);
-			put_date(&s->out, &df, offset);
+			if (put_date(&s->out, &df, offset) == -1)
+				eds_buf_addstr(&s->out, tokens[p->kind]);
 		} else
 			eds_buf_addstr(&s->out, tokens[p->kind]);
 	}

@@ -15,7 +15,12 @@
 
 #include "check_util.h"
 #include "csvread.h"
+#include "key.h"
+#include "policy.h"
 #include "project.h"
+#include "pseudo.h"
+#include "pseudonym.h"
+#include "run.h"
 #include "scrub.h"
 #include "yamlconf.h"
 
@@ -226,6 +231,21 @@ scrubbed(struct eds_scrubber *s, const char *text)
 	return buf;
 }
 
+/* The same, dates shifted by offset days. */
+static const char *
+shifted(struct eds_scrubber *s, const char *text, int offset)
+{
+	static char buf[512];
+	const char *out;
+	size_t n;
+
+	eds_scrub(s, text, strlen(text), offset, &out, &n);
+	ck_assert_uint_lt(n, sizeof buf);
+	memcpy(buf, out, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 /*
  * Found by fuzz_scrub (tests/fuzz/corpus/scrub/crash-tel-before-nir): an
  * international number followed by a NIR was read as one run of too many
@@ -387,6 +407,66 @@ START_TEST(a_row_value_glued_to_another_finding_is_found)
 }
 END_TEST
 
+/*
+ * Found by fuzz_pseudo (tests/fuzz/corpus/pseudo/crash-shift-past-9999):
+ * a date near the end of the calendar ("9999-12-20T23:59:59Z", a common
+ * "no end" value) shifted forward was written with a year of 10000 as
+ * ":000-..." (and one near year 1 shifted back, as garbage too).  Such a
+ * value now fails the run with 65, its line and field, like any value
+ * the policy cannot transform; in free text it becomes [DATE].
+ */
+START_TEST(a_date_shifted_out_of_the_calendar_is_refused)
+{
+	static const char policy[] = "patient_id: ipp\ncolumns:\n"
+	    "  ipp: {action: pseudonymise, namespace: patient}\n"
+	    "  seen: {action: shift}\n";
+	struct eds_pseudo_options o;
+	struct eds_policy *pol;
+	struct eds_domain *dom;
+	struct eds_scrubber *s;
+	struct eds_key key;
+	struct eds_error err;
+	struct eds_run run;
+	const char *in = tu_path("edge.csv"), *out = tu_path("edge.out.csv");
+	char csv[128];
+	int off;
+
+	memset(&key, 9, sizeof key);
+	pol = eds_policy_parse("p.yaml", policy, strlen(policy), &err);
+	ck_assert_msg(pol != NULL, "%s", err.msg);
+	dom = eds_domain_new(&key, "EDGE", &err);
+	ck_assert_ptr_nonnull(dom);
+	off = eds_date_offset(dom, 0, "P1", 2, pol->shift_days);
+	/* The end of the calendar the offset moves past. */
+	snprintf(csv, sizeof csv, "ipp,seen\nP1,2024-01-01\nP1,%s\n",
+	    off > 0 ? "9999-12-20T23:59:59Z" : "0001-01-05");
+	tu_write_str(in, csv);
+	memset(&o, 0, sizeof o);
+	o.policy = pol;
+	o.domain = dom;
+	o.output = out;
+	eds_run_init(&run, "eds-pseudo", "pseudonymise");
+	eds_error_clear(&err);
+	ck_assert_int_eq(eds_pseudo_file(&o, in, &run, &err), -1);
+	ck_assert_int_eq(err.status, EDS_EX_DATAERR);
+	ck_assert_uint_eq(err.line, 3);
+	ck_assert_uint_eq(err.column, 2);
+	ck_assert_msg(strstr(err.msg, "outside the years 1 to 9999") != NULL,
+	    "%s", err.msg);
+	ck_assert_int_eq(access(out, F_OK), -1);
+	eds_run_release(&run);
+
+	s = eds_scrubber_new(EDS_DATES_SHIFT);
+	eds_scrub_row_begin(s);
+	ck_assert_str_eq(shifted(s, "fin 31/12/9999 ok", 30), "fin [DATE] ok");
+	ck_assert_str_eq(shifted(s, "le 2 janvier 0001", -30), "le [DATE]");
+	ck_assert_str_eq(shifted(s, "le 01/01/2024 ok", 30), "le 31/01/2024 ok");
+	eds_scrubber_free(s);
+	eds_domain_free(dom);
+	eds_policy_free(pol);
+}
+END_TEST
+
 Suite *
 hardening_suite(void)
 {
@@ -402,6 +482,7 @@ hardening_suite(void)
 	tcase_add_test(t, a_telephone_number_whose_last_group_is_glued_to_a_word_is_found);
 	tcase_add_test(t, a_number_or_address_just_before_another_finding_is_found);
 	tcase_add_test(t, a_row_value_glued_to_another_finding_is_found);
+	tcase_add_test(t, a_date_shifted_out_of_the_calendar_is_refused);
 	suite_add_tcase(s, t);
 	return s;
 }
