@@ -40,7 +40,7 @@
 #include "scrub.h"
 
 #define SEP "\n====\n"
-#define MAX_VALUES 40
+#define MAX_VALUES 32		/* a policy names at most 32 identifying columns */
 
 static const char *const token_names[] = {
 	"[DATE]", "[CP]", "[PERSONNE]", NULL, "[TEL]", "[NIR]", "[EMAIL]"
