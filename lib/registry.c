@@ -522,9 +522,15 @@ load_names(const struct eds_registry *r, const unsigned char **p,
 	uint64_t len;
 	uint32_t i;
 
-	*names = xcalloc(n + 1, sizeof **names);
+	/* Each name takes a byte at least: a count past that is corrupt. */
+	*names = NULL;
 	if (lens != NULL)
-		*lens = xcalloc(n + 1, sizeof **lens);
+		*lens = NULL;
+	if (n > (uint64_t)(end - *p))
+		return corrupt(err, r->dir, "bad name table in the index");
+	*names = xcalloc((size_t)n + 1, sizeof **names);
+	if (lens != NULL)
+		*lens = xcalloc((size_t)n + 1, sizeof **lens);
 	for (i = 0; i < n; i++) {
 		if ((*p = get_uvar(*p, end, &len)) == NULL ||
 		    len > (uint64_t)(end - *p) || len > 4096)

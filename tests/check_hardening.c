@@ -20,6 +20,7 @@
 #include "project.h"
 #include "pseudo.h"
 #include "pseudonym.h"
+#include "registry.h"
 #include "run.h"
 #include "scrub.h"
 #include "yamlconf.h"
@@ -467,6 +468,102 @@ START_TEST(a_date_shifted_out_of_the_calendar_is_refused)
 }
 END_TEST
 
+/*
+ * Rewrite dir/manifest for an edited dir/index-000001.bin: the index's
+ * size and SHA-256 on its line, and the manifest's own checksum, as one
+ * who edits a registry on purpose would (a bug in our writer would too).
+ */
+static void
+reseal(const char *dir)
+{
+	char path[1024], hex[EDS_SHA256_HEX], *m, *line, *end, *out;
+	unsigned char md[EDS_SHA256_LEN];
+	size_t ilen, mlen, k = 0;
+	char *index;
+
+	snprintf(path, sizeof path, "%s/index-000001.bin", dir);
+	index = tu_read(path, &ilen);
+	eds_sha256(index, ilen, md);
+	eds_hex(md, EDS_SHA256_LEN, hex);
+	free(index);
+	snprintf(path, sizeof path, "%s/manifest", dir);
+	m = tu_read(path, &mlen);
+	out = malloc(mlen + 256);
+	for (line = m; line < m + mlen && strncmp(line, "sha256 ", 7) != 0;
+	    line = end + 1) {
+		end = strchr(line, '\n');
+		if (strncmp(line, "index ", 6) == 0)
+			k += (size_t)sprintf(out + k, "index index-000001.bin "
+			    "%zu %s\n", ilen, hex);
+		else {
+			memcpy(out + k, line, (size_t)(end - line) + 1);
+			k += (size_t)(end - line) + 1;
+		}
+	}
+	eds_sha256(out, k, md);
+	eds_hex(md, EDS_SHA256_LEN, hex);
+	k += (size_t)sprintf(out + k, "sha256 %s\n", hex);
+	tu_write(path, out, k);
+	free(out);
+	free(m);
+}
+
+/*
+ * Found by fuzz_registry (an out-of-memory; its input is
+ * tests/fuzz/corpus/registry/crash-scope-count): an index whose checksums
+ * hold but whose trailer counts 4294967295 scopes made the reader
+ * allocate a table of 2^32 names (2^32 + 1 in 32 bits is 0: the table
+ * would have been written past its end).  A count that the name table
+ * cannot hold is now corrupt (65).
+ */
+START_TEST(a_registry_index_counting_more_names_than_it_holds_is_corrupt)
+{
+	static const char events[] = "patient_id,scope,decision,recorded_at,"
+	    "source\nA1,primary,granted,2024-01-01,dpi\n";
+	struct eds_import_options io;
+	struct eds_registry *reg;
+	struct eds_error err;
+	struct eds_run run;
+	const char *dir = tu_path("reg-names");
+	char path[1024], *files[1], *index;
+	size_t len;
+	int k;
+
+	files[0] = (char *)tu_path("names.csv");
+	tu_write_str(files[0], events);
+	eds_import_options_init(&io);
+	eds_run_init(&run, "eds-consent", "import");
+	ck_assert_msg(eds_registry_import(dir, &io, files, 1, &run, &err) == 0,
+	    "%s", err.msg);
+	eds_run_release(&run);
+	/* nscopes, then nsources: 32-bit words 88 and 92 of the trailer. */
+	for (k = 0; k < 2; k++) {
+		snprintf(path, sizeof path, "%s/index-000001.bin", dir);
+		index = tu_read(path, &len);
+		memset(index + len - 128 + 88 + 4 * k, 0xff, 4);
+		tu_write(path, index, len);
+		free(index);
+		reseal(dir);
+		eds_error_clear(&err);
+		reg = eds_registry_open(dir, 0, &err);
+		ck_assert_msg(reg == NULL, "a count of 2^32 - 1 names is refused");
+		ck_assert_int_eq(err.status, EDS_EX_DATAERR);
+		ck_assert_msg(strstr(err.msg, "bad name table") != NULL, "%s",
+		    err.msg);
+		/* Put it back: the registry opens again. */
+		index = tu_read(path, &len);
+		memset(index + len - 128 + 88 + 4 * k, 0, 4);
+		index[len - 128 + 88 + 4 * k] = 1;
+		tu_write(path, index, len);
+		free(index);
+		reseal(dir);
+		reg = eds_registry_open(dir, 0, &err);
+		ck_assert_msg(reg != NULL, "%s", err.msg);
+		eds_registry_close(reg);
+	}
+}
+END_TEST
+
 Suite *
 hardening_suite(void)
 {
@@ -483,6 +580,7 @@ hardening_suite(void)
 	tcase_add_test(t, a_number_or_address_just_before_another_finding_is_found);
 	tcase_add_test(t, a_row_value_glued_to_another_finding_is_found);
 	tcase_add_test(t, a_date_shifted_out_of_the_calendar_is_refused);
+	tcase_add_test(t, a_registry_index_counting_more_names_than_it_holds_is_corrupt);
 	suite_add_tcase(s, t);
 	return s;
 }
