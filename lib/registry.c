@@ -1051,11 +1051,17 @@ next_entry(const struct eds_registry *r, struct eds_registry_patient *pt,
 		*cap = (size_t)n < 16 ? 16 : (size_t)n * 2;
 		*items = xreallocarray(*items, *cap, sizeof **items);
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if ((p = item_decode(p, pt->end, r->nsources,
 		    &(*items)[i])) == NULL)
 			return corrupt(err, r->dir, "bad decision in the "
 			    "index");
+		/* A history out of order would decide by the wrong event. */
+		if (i > 0 && (*items)[i].recorded_at <
+		    (*items)[i - 1].recorded_at)
+			return corrupt(err, r->dir, "decisions out of order in "
+			    "the index");
+	}
 	e->scope = (uint32_t)scope;
 	e->nitems = (size_t)n;
 	pt->p = p;

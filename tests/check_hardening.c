@@ -564,6 +564,80 @@ START_TEST(a_registry_index_counting_more_names_than_it_holds_is_corrupt)
 }
 END_TEST
 
+/* An index item as registry.c encodes it: flags, time, source. */
+static size_t
+item_bytes(unsigned char *out, int decision, long long seconds)
+{
+	unsigned long long v = (unsigned long long)seconds * 2;	/* zigzag */
+	size_t n = 0;
+
+	out[n++] = (unsigned char)(decision | 0x08);	/* time in seconds */
+	while (v >= 0x80) {
+		out[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	out[n++] = (unsigned char)v;
+	out[n++] = 0;					/* source 0 */
+	return n;
+}
+
+/*
+ * Found by fuzz_registry (tests/fuzz/corpus/registry/crash-unsorted-
+ * history): an index whose checksums hold but whose history of a
+ * (patient, scope) is not in time order was read as it was, and the
+ * status, which takes the history to be ordered, could be decided by the
+ * wrong event.  Such a history is now corrupt (65).
+ */
+START_TEST(a_registry_history_out_of_time_order_is_corrupt)
+{
+	static const char events[] = "patient_id,scope,decision,recorded_at,"
+	    "source\nA1,primary,granted,2024-01-01,dpi\n"
+	    "A1,primary,refused,2024-02-01,dpi\n";
+	struct eds_registry_patient pt;
+	struct eds_registry_entry e;
+	struct eds_consent_item *items = NULL;
+	struct eds_import_options io;
+	struct eds_registry *reg;
+	struct eds_error err;
+	struct eds_run run;
+	const char *dir = tu_path("reg-order");
+	unsigned char first[16], second[16], *at;
+	char path[1024], *files[1], *index;
+	size_t len, n1, n2, cap = 0;
+
+	files[0] = (char *)tu_path("order.csv");
+	tu_write_str(files[0], events);
+	eds_import_options_init(&io);
+	eds_run_init(&run, "eds-consent", "import");
+	ck_assert_msg(eds_registry_import(dir, &io, files, 1, &run, &err) == 0,
+	    "%s", err.msg);
+	eds_run_release(&run);
+	/* Swap the two decisions in the index, and reseal it. */
+	n1 = item_bytes(first, 1, 1704067200);		/* 2024-01-01 */
+	n2 = item_bytes(second, 2, 1706745600);		/* 2024-02-01 */
+	snprintf(path, sizeof path, "%s/index-000001.bin", dir);
+	index = tu_read(path, &len);
+	memcpy(first + n1, second, n2);
+	at = memmem(index, len, first, n1 + n2);
+	ck_assert_msg(at != NULL, "the two decisions are found in the index");
+	memcpy(at, second, n2);
+	item_bytes(at + n2, 1, 1704067200);
+	tu_write(path, index, len);
+	free(index);
+	reseal(dir);
+	reg = eds_registry_open(dir, 0, &err);
+	ck_assert_msg(reg != NULL, "the registry opens: %s", err.msg);
+	ck_assert_int_eq(eds_registry_find(reg, "A1", 2, &pt, &err), 1);
+	eds_error_clear(&err);
+	ck_assert_int_eq(eds_registry_next_entry(&pt, &e, &items, &cap, &err),
+	    -1);
+	ck_assert_int_eq(err.status, EDS_EX_DATAERR);
+	ck_assert_msg(strstr(err.msg, "out of order") != NULL, "%s", err.msg);
+	free(items);
+	eds_registry_close(reg);
+}
+END_TEST
+
 Suite *
 hardening_suite(void)
 {
@@ -581,6 +655,7 @@ hardening_suite(void)
 	tcase_add_test(t, a_row_value_glued_to_another_finding_is_found);
 	tcase_add_test(t, a_date_shifted_out_of_the_calendar_is_refused);
 	tcase_add_test(t, a_registry_index_counting_more_names_than_it_holds_is_corrupt);
+	tcase_add_test(t, a_registry_history_out_of_time_order_is_corrupt);
 	suite_add_tcase(s, t);
 	return s;
 }
