@@ -1731,23 +1731,36 @@ people_vs_rows(struct eds_scrubber *s, const char *t, size_t len)
 
 /*
  * A NIR or telephone number is refused when what follows makes it part of
- * something longer ("233.067.0703.7...", "+22 20 9662 6344Dupont"), an
- * e-mail address when its domain runs on ("jean@chu.fr12345678"); when
- * what follows is another finding, that finding's replacement would leave
- * the number or address standing alone in clear.  So the text is cut
- * where each finding starts, and the matchers run again on the bytes
- * before it: a number that ends there, or before separators only, or an
- * address that ends there, is found.
+ * something longer ("233.067.0703.7...", "+22 20 9662 6344Dupont"), or
+ * what precedes it ("12345678+33 6 12 34 56 78"), an e-mail address when
+ * its domain runs on ("jean@chu.fr12345678"); when that neighbour is
+ * another finding, its replacement would leave the number or address
+ * standing alone in clear.  So the text is cut where each finding starts,
+ * and the matchers run again on the bytes before it (a number that ends
+ * there, or before separators only, or an address that ends there, is
+ * found), and a number glued after a finding is looked for from its end.
  */
 static void
-before_findings(struct eds_scrubber *s, const char *t)
+around_findings(struct eds_scrubber *s, const char *t, size_t len)
 {
 	size_t i, k, p, e, j, a, b, n = s->nsp;
 	int c;
 
 	for (i = 0; i < n; i++) {
+		if (s->sp[i].kind < EDS_SCRUB_ROW)
+			continue;
+		/* A number glued after the finding starts there. */
+		p = s->sp[i].end;
+		c = p < len ? (unsigned char)t[p] : 0;
+		if (p > 0 && alnum(prev(t, p)) && (is_digit(c) || c == '+' ||
+		    c == '(')) {
+			if ((e = match_nir(t + p, len - p, 0)) != 0)
+				span(s, p, p + e, EDS_SCRUB_NIR, NULL);
+			else if ((e = match_tel(t + p, len - p, 0)) != 0)
+				span(s, p, p + e, EDS_SCRUB_TEL, NULL);
+		}
 		p = s->sp[i].start;
-		if (p == 0 || s->sp[i].kind < EDS_SCRUB_ROW)
+		if (p == 0)
 			continue;
 		/* An e-mail address whose domain runs into the finding. */
 		for (k = p > 64 ? p - 64 : 0; k < p; k++)
@@ -1918,7 +1931,7 @@ eds_scrub(struct eds_scrubber *s, const char *t, size_t len, int offset,
 	}
 	if (s->nsp == 0)
 		return;
-	before_findings(s, t);
+	around_findings(s, t, len);
 	if (s->people)
 		people_vs_rows(s, t, len);
 	resolve(s);

@@ -402,6 +402,12 @@ START_TEST(a_row_value_glued_to_another_finding_is_found)
 	ck_assert_str_eq(scrubbed(s, "IPP 12345678Dupont Jean"),
 	    "IPP [IPP][NOM] Jean");
 	ck_assert_str_eq(scrubbed(s, "vu Dupont12345678."), "vu [NOM][IPP].");
+	/*
+	 * (crash-telephone-glued-after-a-value) A number glued after a
+	 * value was inside a word until the value was replaced.
+	 */
+	ck_assert_str_eq(scrubbed(s, "IPP 12345678+33 6 12 34 56 78 ok"),
+	    "IPP [IPP][TEL] ok");
 	/* Glued to a word that is no finding, a value is still no word. */
 	ck_assert_str_eq(scrubbed(s, "lot xDupont ok"), "lot xDupont ok");
 	eds_scrubber_free(s);
