@@ -533,7 +533,8 @@ load_names(const struct eds_registry *r, const unsigned char **p,
 		*lens = xcalloc((size_t)n + 1, sizeof **lens);
 	for (i = 0; i < n; i++) {
 		if ((*p = get_uvar(*p, end, &len)) == NULL ||
-		    len > (uint64_t)(end - *p) || len > 4096)
+		    len > (uint64_t)(end - *p) || len > 4096 ||
+		    memchr(*p, '\0', (size_t)len) != NULL)
 			return corrupt(err, r->dir, "bad name table in the "
 			    "index");
 		(*names)[i] = xstrndup((const char *)*p, (size_t)len);

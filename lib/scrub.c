@@ -1747,8 +1747,6 @@ around_findings(struct eds_scrubber *s, const char *t, size_t len)
 	int c;
 
 	for (i = 0; i < n; i++) {
-		if (s->sp[i].kind < EDS_SCRUB_ROW)
-			continue;
 		/* A number glued after the finding starts there. */
 		p = s->sp[i].end;
 		c = p < len ? (unsigned char)t[p] : 0;

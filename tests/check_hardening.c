@@ -411,6 +411,15 @@ START_TEST(a_row_value_glued_to_another_finding_is_found)
 	/* Glued to a word that is no finding, a value is still no word. */
 	ck_assert_str_eq(scrubbed(s, "lot xDupont ok"), "lot xDupont ok");
 	eds_scrubber_free(s);
+	/*
+	 * (crash-telephone-glued-after-a-date) The same after a date that
+	 * is redacted.
+	 */
+	s = eds_scrubber_new(EDS_DATES_REDACT);
+	eds_scrub_row_begin(s);
+	ck_assert_str_eq(scrubbed(s, "le 12/03/2024+33 (0)3 43 03 59 91."),
+	    "le [DATE][TEL].");
+	eds_scrubber_free(s);
 }
 END_TEST
 
@@ -567,6 +576,27 @@ START_TEST(a_registry_index_counting_more_names_than_it_holds_is_corrupt)
 		ck_assert_msg(reg != NULL, "%s", err.msg);
 		eds_registry_close(reg);
 	}
+	/*
+	 * (crash-nul-in-a-scope-name) A name holding a NUL byte was read
+	 * up to it: "pr\0mary" became a scope "pr" that no look-up of the
+	 * stored name could find.  Names come from validated events: a NUL
+	 * is corrupt.
+	 */
+	index = tu_read(path, &len);
+	{
+		char *at = memmem(index, len, "\007primary", 8);
+
+		ck_assert_msg(at != NULL, "the scope name is in the index");
+		at[3] = '\0';
+	}
+	tu_write(path, index, len);
+	free(index);
+	reseal(dir);
+	eds_error_clear(&err);
+	ck_assert_msg(eds_registry_open(dir, 0, &err) == NULL,
+	    "a NUL in a name is refused");
+	ck_assert_msg(strstr(err.msg, "bad name table") != NULL, "%s",
+	    err.msg);
 }
 END_TEST
 
