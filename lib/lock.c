@@ -21,11 +21,13 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "output.h"
 #include "xmalloc.h"
 
 struct eds_lock {
 	char *path;
 	int fd;
+	int slot;		/* for the signal handler (output.h), or -1 */
 };
 
 /* "TARGET.lock", trailing slashes of target removed. */
@@ -116,6 +118,8 @@ again:
 	/* Only informative: a failure here does not lose the lock. */
 	if (ftruncate(fd, 0) == 0)
 		(void)!pwrite(fd, line, (size_t)n, 0);
+	/* A run stopped by SIGTERM, SIGINT or SIGHUP removes it too. */
+	l->slot = eds_output_temp_file(l->path);
 	return l;
 fail:
 	if (fd != -1)
@@ -132,6 +136,7 @@ eds_lock_release(struct eds_lock *l)
 
 	if (l == NULL)
 		return;
+	eds_output_temp_file_forget(l->slot);
 	/* Removed while still held, and only if the path is still ours. */
 	if (fstat(l->fd, &fst) == 0 && lstat(l->path, &pst) == 0 &&
 	    fst.st_dev == pst.st_dev && fst.st_ino == pst.st_ino)

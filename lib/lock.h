@@ -10,9 +10,11 @@
  * N since TIME)".  It is held until eds_lock_release or the end of the
  * process: the kernel drops it even after SIGKILL, so a crashed run never
  * leaves a stale lock behind.  The lock file holds the holder's pid and
- * start time, for that message only.  Release removes it (a run that is
- * killed leaves it, unlocked: the next run takes it and removes it), so
- * a lock file is there only while a run holds it.  Removing a lock file
+ * start time, for that message only.  Release removes it, and so does a
+ * tool stopped by SIGTERM, SIGINT or SIGHUP (through the clean-up of
+ * output.h); a run killed by SIGKILL leaves it, unlocked: the next run
+ * takes it and removes it.  So a lock file is there only while a run
+ * holds it.  Removing a lock file
  * could let two runs lock two different files (one opened the old file
  * just before it went, one creates a new one): a run that has locked a
  * file checks that the path still names it, and starts again if not.
