@@ -80,12 +80,12 @@ env LD_PRELOAD="$PRELOAD" FI_CALL=$CALLS FI_PATH='*reg*' FI_NTH=1000000 \
     fail "the traced import failed"
 snap reg >after.good
 [ -s trace ] || fail "nothing traced"
-commit=$(awk '$2 == "rename" && $3 ~ /\/manifest$/ { print $1 }' trace)
+commit=$(awk '$2 == "rename" && $4 ~ /\/manifest$/ { print $1 }' trace)
 [ -n "$commit" ] || fail "no rename of the manifest in the trace: $(cat trace)"
 steps=$(wc -l <trace)
 echo "# $steps registry calls in an import; the manifest is renamed at call $commit"
 failed=0 before_commit=0 after_commit=0 ignored=0
-while read -r n call path; do
+while read -r n call type path; do
 	rm -rf reg
 	cp -a pristine reg
 	errno=EIO

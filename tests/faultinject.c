@@ -22,9 +22,10 @@
  *   FI_LOG    a file to which every injected failure is appended as
  *             "call path errno", so that a test can show it fired
  *   FI_TRACE  a file to which every matching call, failed or not, is
- *             appended as "N call path" (N counting from 1, as FI_NTH
- *             does): a test runs once with it to learn how many calls
- *             there are, then fails each in turn
+ *             appended as "N call type path" (N counting from 1, as FI_NTH
+ *             does; type d for a directory, f for a regular file, - when
+ *             neither or not known): a test runs once with it to learn
+ *             how many calls there are, then fails each in turn
  *
  * Paths relative to a directory descriptor (openat, renameat, linkat,
  * mkdirat) are made absolute from that descriptor's path, so that FI_PATH
@@ -117,25 +118,32 @@ log_fault(const char *call, const char *path, const char *what)
 }
 
 static void
-trace(const char *call, const char *path)
+trace(const char *call, const char *path, int fd)
 {
 	const char *log = opt("FI_TRACE");
-	char line[1200];
-	int fd, n;
+	char line[1200], type = '-';
+	struct stat st;
+	int lfd, n;
 	REAL(open);
 	REAL(write);
 	REAL(close);
 
 	if (log == NULL)
 		return;
-	n = snprintf(line, sizeof line, "%lu %s %s\n", seen, call, path);
+	/* What the call is on: a directory or a regular file. */
+	if (fd >= 0 ? fstat(fd, &st) == 0 : path != NULL &&
+	    stat(path, &st) == 0)
+		type = S_ISDIR(st.st_mode) ? 'd' : S_ISREG(st.st_mode) ? 'f' :
+		    '-';
+	n = snprintf(line, sizeof line, "%lu %s %c %s\n", seen, call, type,
+	    path);
 	if (n < 0 || (size_t)n >= sizeof line)
 		n = (int)sizeof line - 1;
-	if ((fd = real_open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	if ((lfd = real_open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
 	    0644)) == -1)
 		return;
-	(void)real_write(fd, line, (size_t)n);
-	real_close(fd);
+	(void)real_write(lfd, line, (size_t)n);
+	real_close(lfd);
 }
 
 /*
@@ -179,7 +187,7 @@ inject(const char *call, const char *path, int fd)
 	if ((v = opt("FI_TIMES")) != NULL)
 		times = strtoul(v, NULL, 10);
 	seen++;
-	trace(call, path != NULL ? path : "-");
+	trace(call, path != NULL ? path : "-", fd);
 	if (seen < nth || (times != 0 && seen >= nth + times))
 		return 0;
 	if ((v = opt("FI_ERRNO")) != NULL && strcmp(v, "short") == 0) {
