@@ -1740,22 +1740,37 @@ people_vs_rows(struct eds_scrubber *s, const char *t, size_t len)
  * there, or before separators only, or an address that ends there, is
  * found), and a number glued after a finding is looked for from its end.
  */
+/* Add a finding unless the same one is there already; 1 if added. */
+static int
+span_new(struct eds_scrubber *s, size_t a, size_t b, enum eds_scrub_kind k)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsp; i++)
+		if (s->sp[i].start == a && s->sp[i].end == b &&
+		    s->sp[i].kind == k)
+			return 0;
+	span(s, a, b, k, NULL);
+	return 1;
+}
+
 static void
 around_findings(struct eds_scrubber *s, const char *t, size_t len)
 {
-	size_t i, k, p, e, j, a, b, n = s->nsp;
+	size_t i, k, p, e, j, a, b, limit = 4 * s->nsp + 64;
 	int c;
 
-	for (i = 0; i < n; i++) {
+	/* Findings made here are looked around too ("N.N.N" chains). */
+	for (i = 0; i < s->nsp && i < limit; i++) {
 		/* A number glued after the finding starts there. */
 		p = s->sp[i].end;
 		c = p < len ? (unsigned char)t[p] : 0;
 		if (p > 0 && alnum(prev(t, p)) && (is_digit(c) || c == '+' ||
 		    c == '(')) {
 			if ((e = match_nir(t + p, len - p, 0)) != 0)
-				span(s, p, p + e, EDS_SCRUB_NIR, NULL);
+				(void)span_new(s, p, p + e, EDS_SCRUB_NIR);
 			else if ((e = match_tel(t + p, len - p, 0)) != 0)
-				span(s, p, p + e, EDS_SCRUB_TEL, NULL);
+				(void)span_new(s, p, p + e, EDS_SCRUB_TEL);
 		}
 		p = s->sp[i].start;
 		if (p == 0)
@@ -1764,7 +1779,7 @@ around_findings(struct eds_scrubber *s, const char *t, size_t len)
 		for (k = p > 64 ? p - 64 : 0; k < p; k++)
 			if (t[k] == '@' && match_email(t, p, k, 1, &a, &b) &&
 			    b == p)
-				span(s, a, b, EDS_SCRUB_EMAIL, NULL);
+				(void)span_new(s, a, b, EDS_SCRUB_EMAIL);
 		for (k = p > 40 ? p - 40 : 0; k < p; k++) {
 			c = (unsigned char)t[k];
 			if ((!is_digit(c) && c != '+' && c != '(') ||
@@ -1776,8 +1791,8 @@ around_findings(struct eds_scrubber *s, const char *t, size_t len)
 			for (j = e; j < p && sep(t[j]); j++)
 				;
 			if (j == p)
-				span(s, k, e, match_nir(t, p, k) == e ?
-				    EDS_SCRUB_NIR : EDS_SCRUB_TEL, NULL);
+				(void)span_new(s, k, e, match_nir(t, p, k) == e ?
+				    EDS_SCRUB_NIR : EDS_SCRUB_TEL);
 		}
 	}
 }

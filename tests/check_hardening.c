@@ -366,6 +366,9 @@ START_TEST(a_number_or_address_just_before_another_finding_is_found)
 	/* Followed by digits that are nothing: still refused. */
 	ck_assert_str_eq(scrubbed(s, "tel 555.123.4567.1234 ok"),
 	    "tel 555.123.4567.1234 ok");
+	/* (crash-chained-numbers) A chain of them, each before the next. */
+	ck_assert_str_eq(scrubbed(s, "tel 233.067.0703.733.067.0703."
+	    "733.067.0703. fin"), "tel [TEL].[TEL].[TEL]. fin");
 	/*
 	 * (crash-address-before-a-finding) An address whose domain runs
 	 * into the row's IPP was no address, and the IPP's replacement left
