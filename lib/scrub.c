@@ -1776,10 +1776,17 @@ around_findings(struct eds_scrubber *s, const char *t, size_t len)
 		if (p == 0)
 			continue;
 		/* An e-mail address whose domain runs into the finding. */
-		for (k = p > 64 ? p - 64 : 0; k < p; k++)
-			if (t[k] == '@' && match_email(t, p, k, 1, &a, &b) &&
-			    b == p)
-				(void)span_new(s, a, b, EDS_SCRUB_EMAIL);
+		if (alnum(prev(t, p)))
+			for (k = p > 64 ? p - 64 : 0; k < p; k++)
+				if (t[k] == '@' && match_email(t, p, k, 1, &a,
+				    &b) && b == p)
+					(void)span_new(s, a, b,
+					    EDS_SCRUB_EMAIL);
+		/* A number can end there only on a digit, before separators. */
+		for (j = p; j > 0 && sep(t[j - 1]); j--)
+			;
+		if (j == 0 || !is_digit((unsigned char)t[j - 1]))
+			continue;
 		for (k = p > 40 ? p - 40 : 0; k < p; k++) {
 			c = (unsigned char)t[k];
 			if ((!is_digit(c) && c != '+' && c != '(') ||
