@@ -1775,9 +1775,12 @@ around_findings(struct eds_scrubber *s, const char *t, size_t len)
 		p = s->sp[i].start;
 		if (p == 0)
 			continue;
-		/* An e-mail address whose domain runs into the finding. */
+		/*
+		 * An e-mail address whose domain runs into the finding (a
+		 * domain has at most 253 bytes).
+		 */
 		if (alnum(prev(t, p)))
-			for (k = p > 64 ? p - 64 : 0; k < p; k++)
+			for (k = p > 256 ? p - 256 : 0; k < p; k++)
 				if (t[k] == '@' && match_email(t, p, k, 1, &a,
 				    &b) && b == p)
 					(void)span_new(s, a, b,

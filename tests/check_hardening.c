@@ -377,6 +377,10 @@ START_TEST(a_number_or_address_just_before_another_finding_is_found)
 	eds_scrub_row_value(s, "12345678", 8, "IPP");
 	ck_assert_str_eq(scrubbed(s, "mail jean@chu.fr12345678 ok"),
 	    "mail [EMAIL][IPP] ok");
+	/* (crash-long-domain-before-a-finding) However long the domain. */
+	ck_assert_str_eq(scrubbed(s, "mail jean@cardiologie-interventionnelle-"
+	    "et-rythmologie.hopital-universitaire-de-nulle-part.example.fr"
+	    "12345678 ok"), "mail [EMAIL][IPP] ok");
 	eds_scrubber_free(s);
 }
 END_TEST
