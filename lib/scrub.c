@@ -1776,18 +1776,19 @@ around_findings(struct eds_scrubber *s, const char *t, size_t len)
 		if (p == 0)
 			continue;
 		/*
-		 * An e-mail address whose domain runs into the finding (a
-		 * domain has at most 253 bytes).
+		 * An e-mail address whose domain runs into the finding, or
+		 * up to separators before it (a domain has at most 253
+		 * bytes).
 		 */
-		if (alnum(prev(t, p)))
-			for (k = p > 256 ? p - 256 : 0; k < p; k++)
-				if (t[k] == '@' && match_email(t, p, k, 1, &a,
-				    &b) && b == p)
+		for (j = p; j > 0 && sep(t[j - 1]); j--)
+			;
+		if (j > 0 && alnum(prev(t, j)))
+			for (k = j > 256 ? j - 256 : 0; k < j; k++)
+				if (t[k] == '@' && match_email(t, j, k, 1, &a,
+				    &b) && b == j)
 					(void)span_new(s, a, b,
 					    EDS_SCRUB_EMAIL);
 		/* A number can end there only on a digit, before separators. */
-		for (j = p; j > 0 && sep(t[j - 1]); j--)
-			;
 		if (j == 0 || !is_digit((unsigned char)t[j - 1]))
 			continue;
 		for (k = p > 40 ? p - 40 : 0; k < p; k++) {

@@ -377,6 +377,12 @@ START_TEST(a_number_or_address_just_before_another_finding_is_found)
 	eds_scrub_row_value(s, "12345678", 8, "IPP");
 	ck_assert_str_eq(scrubbed(s, "mail jean@chu.fr12345678 ok"),
 	    "mail [EMAIL][IPP] ok");
+	/*
+	 * (crash-domain-running-on-after-a-dot) An address whose domain
+	 * runs on, after a dot, into the IPP: "jean@chu.fr.12345678".
+	 */
+	ck_assert_str_eq(scrubbed(s, "mail jean@chu.fr.12345678 ok"),
+	    "mail [EMAIL].[IPP] ok");
 	/* (crash-long-domain-before-a-finding) However long the domain. */
 	ck_assert_str_eq(scrubbed(s, "mail jean@cardiologie-interventionnelle-"
 	    "et-rythmologie.hopital-universitaire-de-nulle-part.example.fr"
