@@ -143,7 +143,7 @@ says() {
 # lock; its pid in $pid (killed if this test fails: a stopped process
 # would hold make check up).
 pid=
-trap '[ -z "$pid" ] || kill -KILL $pid 2>/dev/null; rm -rf "$T"' EXIT
+trap '[ -z "$pid" ] || kill -KILL $pid 2>/dev/null || :; rm -rf "$T"' EXIT
 started_and_stopped() {
 	$LONG 2>long.err &
 	pid=$!
