@@ -124,6 +124,16 @@ put_report(const struct eds_buf *b, struct eds_run *run, struct eds_error *err)
 	return 0;
 }
 
+/* Another import holds the registry: this one waits (said unless -q). */
+static void
+on_wait(void *ctx, const char *lock)
+{
+	(void)ctx;
+	if (!cli.quiet)
+		cli_warnx("another import holds '%s': waiting for it to "
+		    "finish", lock);
+}
+
 static int
 do_import(const char *dir, struct eds_import_options *o, char **files,
     size_t n, struct eds_run *run, struct eds_error *err)
@@ -132,6 +142,7 @@ do_import(const char *dir, struct eds_import_options *o, char **files,
 
 	o->on_reject = cli_reject_cb;
 	o->progress = cli_progress_cb;
+	o->on_wait = on_wait;
 	o->result = &info;
 	if (eds_registry_import(dir, o, files, n, run, err) == -1) {
 		cli_rejects_done(o->rejects != NULL ?

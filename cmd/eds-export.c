@@ -15,6 +15,7 @@
 #include "export.h"
 #include "jlist.h"
 #include "journal.h"
+#include "lock.h"
 #include "xmalloc.h"
 
 static const char usage[] =
@@ -118,6 +119,7 @@ static int
 cmd_export(int argc, char **argv, int merge)
 {
 	struct eds_export_options o;
+	struct eds_lock *lock;
 	struct eds_run run;
 	struct eds_error err;
 	const char **certs = NULL;
@@ -198,13 +200,20 @@ cmd_export(int argc, char **argv, int merge)
 	eds_error_clear(&err);
 	eds_run_init(&run, "eds-export", merge ? "merge" : o.nshards > 0 ?
 	    "shard" : "export");
-	if (merge)
+	/*
+	 * One run at a time per output: cron starting tonight's export
+	 * while last night's still runs is refused (73) at once.
+	 */
+	if ((lock = eds_lock_acquire(o.output, &err)) == NULL)
+		rc = -1;
+	else if (merge)
 		rc = eds_export_merge(&o, argv + optind, (size_t)(argc - optind),
 		    &run, &err);
 	else if (o.nshards > 0)
 		rc = eds_export_shard(&o, &run, &err);
 	else
 		rc = eds_export(&o, &run, &err);
+	eds_lock_release(lock);
 	if (rc == -1) {
 		cli_error(&err);
 		status = err.status;

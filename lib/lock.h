@@ -9,9 +9,15 @@
  * once, with status 73 and "another run holds the lock 'TARGET.lock' (pid
  * N since TIME)".  It is held until eds_lock_release or the end of the
  * process: the kernel drops it even after SIGKILL, so a crashed run never
- * leaves a stale lock behind.  The lock file itself stays (removing it
- * would let two runs lock two different files); it holds the holder's pid
- * and start time, for that message only.
+ * leaves a stale lock behind.  The lock file holds the holder's pid and
+ * start time, for that message only.  Release removes it, and so does a
+ * tool stopped by SIGTERM, SIGINT or SIGHUP (through the clean-up of
+ * output.h); a run killed by SIGKILL leaves it, unlocked: the next run
+ * takes it and removes it.  So a lock file is there only while a run
+ * holds it.  Removing a lock file
+ * could let two runs lock two different files (one opened the old file
+ * just before it went, one creates a new one): a run that has locked a
+ * file checks that the path still names it, and starts again if not.
  *
  * Why 73 (EX_CANTCREAT): sysexits' 75 (EX_TEMPFAIL) is not among the
  * statuses of DESIGN section 3, and the refused run is one that cannot
@@ -33,9 +39,13 @@ struct eds_lock;
  * symbolic link).  The caller owns the result and releases it.  NULL with
  * 73 if another run holds it or the lock file cannot be created, 74 if
  * the lock cannot be taken.
+ *
+ * For tests: with EDS_TEST_PAUSE=lock-opened in the environment the
+ * process stops itself (SIGSTOP) once the lock file is open, before it
+ * is locked (the first time only).
  */
 struct eds_lock *eds_lock_acquire(const char *target, struct eds_error *);
-/* Release and free; NULL is ignored.  The lock file stays. */
+/* Remove the lock file, release and free; NULL is ignored. */
 void eds_lock_release(struct eds_lock *);
 /* The lock file's path. */
 const char *eds_lock_path(const struct eds_lock *);

@@ -181,6 +181,19 @@ temp_unregister(int slot)
 		temps_used[slot] = 0;
 }
 
+int
+eds_output_temp_file(const char *path)
+{
+	return temp_register(path);
+}
+
+void
+eds_output_temp_file_forget(int slot)
+{
+	if (slot < MAX_TEMPS)
+		temp_unregister(slot);
+}
+
 struct eds_output *
 eds_output_open(const char *path, int flags, struct eds_error *err)
 {

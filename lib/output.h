@@ -68,6 +68,12 @@ void eds_output_cleanup_signal(void);
  */
 int eds_output_temp_dir(const char *path);
 void eds_output_temp_dir_forget(int slot);
+/*
+ * The same for a single file that a signal must remove (a run's lock
+ * file): a slot or -1; forget it when it is removed otherwise.
+ */
+int eds_output_temp_file(const char *path);
+void eds_output_temp_file_forget(int slot);
 
 /* Fast path for the CSV writer: room for n more bytes in the buffer. */
 struct eds_outbuf {

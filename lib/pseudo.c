@@ -458,6 +458,10 @@ do_shift(struct eds_pseudo *p, struct pcol *c, struct eds_record *rec,
 		return row_error(rec, c->in, name, err, what);
 	}
 	eds_tm_add_days(&tm, off);
+	if (tm.year < 1 || tm.year > 9999)
+		return row_error(rec, c->in, name, err, "shifted by the "
+		    "patient's offset, the date falls outside the years 1 to "
+		    "9999");
 	o = eds_arena_alloc(&rec->arena, v->len + 1);
 	ymd(&tm, o);
 	/* The time of day and any offset are kept as they were. */

@@ -34,6 +34,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -521,12 +522,19 @@ load_names(const struct eds_registry *r, const unsigned char **p,
 	uint64_t len;
 	uint32_t i;
 
-	*names = xcalloc(n + 1, sizeof **names);
+	/* Each name takes a byte at least: a count past that is corrupt. */
+	*names = NULL;
 	if (lens != NULL)
-		*lens = xcalloc(n + 1, sizeof **lens);
+		*lens = NULL;
+	if (n > (uint64_t)(end - *p))
+		return corrupt(err, r->dir, "bad name table in the index");
+	*names = xcalloc((size_t)n + 1, sizeof **names);
+	if (lens != NULL)
+		*lens = xcalloc((size_t)n + 1, sizeof **lens);
 	for (i = 0; i < n; i++) {
 		if ((*p = get_uvar(*p, end, &len)) == NULL ||
-		    len > (uint64_t)(end - *p) || len > 4096)
+		    len > (uint64_t)(end - *p) || len > 4096 ||
+		    memchr(*p, '\0', (size_t)len) != NULL)
 			return corrupt(err, r->dir, "bad name table in the "
 			    "index");
 		(*names)[i] = xstrndup((const char *)*p, (size_t)len);
@@ -1004,11 +1012,17 @@ next_entry(const struct eds_registry *r, struct eds_registry_patient *pt,
 		*cap = (size_t)n < 16 ? 16 : (size_t)n * 2;
 		*items = xreallocarray(*items, *cap, sizeof **items);
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if ((p = item_decode(p, pt->end, r->nsources,
 		    &(*items)[i])) == NULL)
 			return corrupt(err, r->dir, "bad decision in the "
 			    "index");
+		/* A history out of order would decide by the wrong event. */
+		if (i > 0 && (*items)[i].recorded_at <
+		    (*items)[i - 1].recorded_at)
+			return corrupt(err, r->dir, "decisions out of order in "
+			    "the index");
+	}
 	e->scope = (uint32_t)scope;
 	e->nitems = (size_t)n;
 	pt->p = p;
@@ -1862,12 +1876,18 @@ eds_import_options_init(struct eds_import_options *o)
 	memset(o, 0, sizeof *o);
 }
 
-/* Create dir if missing; open it and take the import lock. */
+/*
+ * Create dir if missing; open it and take the import lock, waiting for an
+ * import that holds it (saying so through o->on_wait first, and counting
+ * the wait in run).
+ */
 static int
-lock_registry(const char *dir, int *dirfd, int *lockfd,
-    struct eds_error *err)
+lock_registry(const char *dir, const struct eds_import_options *o,
+    struct eds_run *run, int *dirfd, int *lockfd, struct eds_error *err)
 {
+	struct timespec t0, t1;
 	struct stat st;
+	char lock[PATH_MAX];
 
 	if (stat(dir, &st) == -1) {
 		if (errno != ENOENT || (mkdir(dir, 0750) == -1 &&
@@ -1884,10 +1904,26 @@ lock_registry(const char *dir, int *dirfd, int *lockfd,
 	    0640)) == -1)
 		return eds_error_errno(err, EDS_EX_CANTCREAT, errno, "cannot "
 		    "open '%s/%s'", dir, LOCKFILE);
-	while (flock(*lockfd, LOCK_EX) == -1)
-		if (errno != EINTR)
+	while (flock(*lockfd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
 			return eds_error_errno(err, EDS_EX_IOERR, errno,
 			    "cannot lock '%s/%s'", dir, LOCKFILE);
+		/* Another import: wait for it, saying so. */
+		snprintf(lock, sizeof lock, "%s/%s", dir, LOCKFILE);
+		if (o->on_wait != NULL)
+			o->on_wait(o->ctx, lock);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		while (flock(*lockfd, LOCK_EX) == -1)
+			if (errno != EINTR)
+				return eds_error_errno(err, EDS_EX_IOERR, errno,
+				    "cannot lock '%s'", lock);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		eds_run_set(run, "lock_wait_ms", (uint64_t)((t1.tv_sec -
+		    t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+		break;
+	}
 	return 0;
 }
 
@@ -1912,15 +1948,17 @@ commit(struct import *g, struct builder *b, struct wfile *seg,
 	struct wfile mw;
 	char hex[EDS_SHA256_HEX];
 	uint64_t size;
-	int rc = -1;
+	int rc = -1, linked = 0;	/* 1 segment, 2 index, 4 manifest.new */
 
 	memset(&mw, 0, sizeof mw);
 	mw.fd = -1;
 	test_pause("import-written");
 	if (seg != NULL && wf_link(seg, m->seg[m->nseg - 1].name, err) == -1)
 		goto done;
+	linked |= seg != NULL ? 1 : 0;
 	if (wf_link(&b->w, m->index, err) == -1)
 		goto done;
+	linked |= 2;
 	if (fsync(g->dirfd) == -1) {
 		eds_error_errno(err, EDS_EX_IOERR, errno, "cannot sync the "
 		    "consent registry '%s'", g->dir);
@@ -1934,11 +1972,14 @@ commit(struct import *g, struct builder *b, struct wfile *seg,
 	    wf_finish(&mw, hex, &size, err) == -1 ||
 	    wf_link(&mw, MANIFEST_NEW, err) == -1)
 		goto done;
+	linked |= 4;
 	if (renameat(g->dirfd, MANIFEST_NEW, g->dirfd, MANIFEST) == -1) {
 		eds_error_errno(err, EDS_EX_CANTCREAT, errno, "cannot rename "
 		    "'%s/%s'", g->dir, MANIFEST_NEW);
 		goto done;
 	}
+	/* Committed: the new files are the registry's now. */
+	linked = 0;
 	if (fsync(g->dirfd) == -1) {
 		eds_error_errno(err, EDS_EX_IOERR, errno, "cannot sync the "
 		    "consent registry '%s'", g->dir);
@@ -1948,6 +1989,17 @@ commit(struct import *g, struct builder *b, struct wfile *seg,
 	m->bytes = size;
 	rc = 0;
 done:
+	/*
+	 * Not committed: what was linked in goes, so that a failed import
+	 * leaves the directory as it was (a killed one leaves them to the
+	 * next import, which removes what no manifest names).
+	 */
+	if (linked & 1)
+		(void)unlinkat(g->dirfd, m->seg[m->nseg - 1].name, 0);
+	if (linked & 2)
+		(void)unlinkat(g->dirfd, m->index, 0);
+	if (linked & 4)
+		(void)unlinkat(g->dirfd, MANIFEST_NEW, 0);
 	wf_close(&mw);
 	eds_buf_release(&text);
 	return rc;
@@ -1982,7 +2034,7 @@ eds_registry_import(const char *dir, const struct eds_import_options *o,
 	eds_run_set(run, "imported", 0);
 	eds_run_set(run, "duplicates", 0);
 	eds_run_set(run, "rows_rejected", 0);
-	if (lock_registry(dir, &g.dirfd, &lockfd, err) == -1)
+	if (lock_registry(dir, o, run, &g.dirfd, &lockfd, err) == -1)
 		goto done;
 	if (faccessat(g.dirfd, MANIFEST, F_OK, 0) == 0) {
 		if ((g.old = eds_registry_open(dir, EDS_REGISTRY_VERIFY_LOG,

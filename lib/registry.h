@@ -157,6 +157,11 @@ struct eds_import_options {
 	void (*on_reject)(void *ctx, const struct eds_record *);
 	/* Called every few thousand rows (may be NULL). */
 	void (*progress)(void *ctx, uint64_t rows, uint64_t bytes);
+	/*
+	 * Called once, before waiting, when another import holds the
+	 * registry's lock (may be NULL): lock is its path.
+	 */
+	void (*on_wait)(void *ctx, const char *lock);
 	void *ctx;
 	/* Filled with the registry as it is after a successful import. */
 	struct eds_registry_info *result;	/* may be NULL */
@@ -172,7 +177,9 @@ void eds_import_options_init(struct eds_import_options *);
  * the registry or earlier in the files are counted as duplicates and not
  * stored again.  Rejected rows go to the rejects file; any reject fails
  * the import (65, registry unchanged) unless allow_partial.  Counts,
- * inputs and the new manifest go into run.  Returns 0 or -1 with err set
+ * inputs and the new manifest go into run.  Imports into one registry
+ * run one at a time: an import finding the lock held waits for it (after
+ * calling on_wait), and then counts the wait in run as "lock_wait_ms".  Returns 0 or -1 with err set
  * (64 usage, 65 bad data or registry, 66 input missing, 73 cannot create,
  * 74 I/O).
  *

@@ -486,21 +486,67 @@ span(struct eds_scrubber *s, size_t a, size_t b, enum eds_scrub_kind k,
 	s->nsp++;
 }
 
-static void
-find_row_values(struct eds_scrubber *s, const char *text, size_t len)
+/* 1 if a finding of s->sp[0..n) ends (end) or starts (!end) at pos. */
+static int
+edge(const struct eds_scrubber *s, size_t n, size_t pos, int end)
 {
-	size_t i, need, a, b;
-	const char *f, *hit, *v;
-	unsigned char first, last;
+	size_t i;
 
-	need = 2 * len + 1;
-	if (need > s->fcap) {
-		s->fcap = need;
-		s->ft = xreallocarray(s->ft, need, 1);
-		s->fsrc = xreallocarray(s->fsrc, need, sizeof *s->fsrc);
+	for (i = 0; i < n; i++)
+		if ((end ? s->sp[i].end : s->sp[i].start) == pos)
+			return 1;
+	return 0;
+}
+
+/* 1 if a row finding covers exactly a..b already. */
+static int
+row_found(const struct eds_scrubber *s, size_t a, size_t b)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsp; i++)
+		if (s->sp[i].kind == EDS_SCRUB_ROW && s->sp[i].start == a &&
+		    s->sp[i].end == b)
+			return 1;
+	return 0;
+}
+
+/* 1 if a finding touches a letter or digit (is glued to a word). */
+static int
+glued_finding(const struct eds_scrubber *s, const char *t, size_t len)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < s->nsp; i++) {
+		c = s->sp[i].start > 0 ? (unsigned char)t[s->sp[i].start - 1] :
+		    ' ';
+		if (is_digit(c) || is_alpha(c) || c >= 0x80)
+			return 1;
+		c = s->sp[i].end < len ? (unsigned char)t[s->sp[i].end] : ' ';
+		if (is_digit(c) || is_alpha(c) || c >= 0x80)
+			return 1;
 	}
-	s->fn = fold(text, len, s->ft, s->fsrc);
-	f = s->ft;
+	return 0;
+}
+
+/*
+ * One search of the row's values in the folded text.  A hit must be a
+ * word: by the class of the value's ends, what is before and after it is
+ * no letter or digit.  With nfound > 0, this is a later search, which
+ * adds only the hits that are words once the findings s->sp[0..nfound)
+ * are replaced: a value glued to another finding ("84Dupont", with the
+ * IPP 84) would otherwise stand alone in the output ("[IPP]Dupont").
+ * Returns how many hits it added.
+ */
+static size_t
+row_search(struct eds_scrubber *s, size_t len, size_t nfound)
+{
+	size_t i, a, b, pa, pb, added = 0;
+	const char *f = s->ft, *hit, *v;
+	unsigned char first, last;
+	int wa, wb;
+
 	for (i = 0; i < s->nnd; i++) {
 		v = s->fv.p + s->nd[i].off;
 		first = (unsigned char)v[0];
@@ -510,15 +556,44 @@ find_row_values(struct eds_scrubber *s, const char *text, size_t len)
 		    (hit = memmem(f + a, s->fn - a, v, s->nd[i].len)) != NULL) {
 			a = (size_t)(hit - f);
 			b = a + s->nd[i].len;
+			pa = s->fsrc[a];
+			pb = b < s->fn ? s->fsrc[b] : len;
 			/* Word boundaries, by the class of the value's ends. */
-			if ((a == 0 || (is_digit(first) ? !is_digit(f[a - 1]) :
-			    !fword((unsigned char)f[a - 1]))) &&
-			    (b == s->fn || (is_digit(last) ? !is_digit(f[b]) :
-			    !fword((unsigned char)f[b]))))
-				span(s, s->fsrc[a], b < s->fn ? s->fsrc[b] : len,
-				    EDS_SCRUB_ROW, s->nd[i].label);
+			wa = a == 0 || (is_digit(first) ? !is_digit(f[a - 1]) :
+			    !fword((unsigned char)f[a - 1]));
+			wb = b == s->fn || (is_digit(last) ? !is_digit(f[b]) :
+			    !fword((unsigned char)f[b]));
+			if (nfound == 0 ? wa && wb : !(wa && wb) &&
+			    (wa || edge(s, nfound, pa, 1)) &&
+			    (wb || edge(s, nfound, pb, 0)) &&
+			    !row_found(s, pa, pb)) {
+				span(s, pa, pb, EDS_SCRUB_ROW, s->nd[i].label);
+				added++;
+			}
 			a++;
 		}
+	}
+	return added;
+}
+
+static void
+find_row_values(struct eds_scrubber *s, const char *text, size_t len)
+{
+	size_t need, n, r;
+
+	need = 2 * len + 1;
+	if (need > s->fcap) {
+		s->fcap = need;
+		s->ft = xreallocarray(s->ft, need, 1);
+		s->fsrc = xreallocarray(s->fsrc, need, sizeof *s->fsrc);
+	}
+	s->fn = fold(text, len, s->ft, s->fsrc);
+	row_search(s, len, 0);
+	/* Values glued to findings, and to those found so (a few rounds). */
+	for (r = 0; r < 4 && glued_finding(s, text, len); r++) {
+		n = s->nsp;
+		if (row_search(s, len, n) == 0)
+			break;
 	}
 }
 
@@ -626,13 +701,22 @@ fr_groups(const char *t, size_t len, size_t j, int strict)
 	return j;
 }
 
-/* Generic international digits after + or 00: 8..15 digits in all. */
+/*
+ * Generic international digits after + or 00: 8..15 digits in all.  When
+ * more groups of digits follow (a NIR or a number written just after),
+ * the number ends with the last group that keeps it within 15 digits:
+ * refusing it all would leave it in clear.  *back is the end of the group
+ * before the last one, when that already made 8 digits or more (else 0):
+ * where the number ends if its last group turns out to be glued to a
+ * word ("+22 20 9662 6344er").
+ */
 static size_t
-intl_groups(const char *t, size_t len, size_t j, int ndig)
+intl_groups(const char *t, size_t len, size_t j, int ndig, size_t *back)
 {
-	size_t last = 0;
+	size_t last = 0, whole = 0;
 	int c;
 
+	*back = 0;
 	for (;;) {
 		c = at(t, len, j);
 		if (is_digit(c)) {
@@ -640,8 +724,12 @@ intl_groups(const char *t, size_t len, size_t j, int ndig)
 			j++;
 			last = j;
 			if (ndig > 15)
-				return 0;
+				return whole;
 			continue;
+		}
+		if (last == j && ndig >= 8) {
+			*back = whole;
+			whole = j;	/* the end of a group */
 		}
 		if ((sep(c) || c == '(' || c == ')') && last == j) {
 			/* One separator, optionally with a parenthesis. */
@@ -694,10 +782,10 @@ match_tel(const char *t, size_t len, size_t i)
 			    !alnum(at(t, len, e)))
 				return e;
 		}
-		e = intl_groups(t, len, j, 0);
+		e = intl_groups(t, len, j, 0, &k);
 		if (e != 0 && !alnum(at(t, len, e)))
 			return e;
-		return 0;
+		return k;
 	}
 	if (c == '0') {
 		/* 0 800 123 456, 0800 123 456 (and 0 805...) */
@@ -1047,7 +1135,11 @@ put_num(struct eds_buf *o, int n, int width)
 		eds_buf_addch(o, d[--k]);
 }
 
-static void
+/*
+ * The date df moved by offset days, in its own format; -1 (nothing
+ * written) when that falls outside the years 1 to 9999.
+ */
+static int
 put_date(struct eds_buf *o, const struct datefound *df, int offset)
 {
 	struct eds_tm tm;
@@ -1059,6 +1151,8 @@ put_date(struct eds_buf *o, const struct datefound *df, int offset)
 	tm.month = df->m;
 	tm.day = df->d;
 	eds_tm_add_days(&tm, offset);
+	if (tm.year < 1 || tm.year > 9999)
+		return -1;
 	switch (df->style) {
 	case 1:
 		put_num(o, tm.year, 4);
@@ -1104,6 +1198,7 @@ put_date(struct eds_buf *o, const struct datefound *df, int offset)
 		put_num(o, tm.year, 4);
 		break;
 	}
+	return 0;
 }
 
 /* --- people named after a title ------------------------------------------- */
@@ -1634,6 +1729,85 @@ people_vs_rows(struct eds_scrubber *s, const char *t, size_t len)
 	s->nsp = j;
 }
 
+/*
+ * A NIR or telephone number is refused when what follows makes it part of
+ * something longer ("233.067.0703.7...", "+22 20 9662 6344Dupont"), or
+ * what precedes it ("12345678+33 6 12 34 56 78"), an e-mail address when
+ * its domain runs on ("jean@chu.fr12345678"); when that neighbour is
+ * another finding, its replacement would leave the number or address
+ * standing alone in clear.  So the text is cut where each finding starts,
+ * and the matchers run again on the bytes before it (a number that ends
+ * there, or before separators only, or an address that ends there, is
+ * found), and a number glued after a finding is looked for from its end.
+ */
+/* Add a finding unless the same one is there already; 1 if added. */
+static int
+span_new(struct eds_scrubber *s, size_t a, size_t b, enum eds_scrub_kind k)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsp; i++)
+		if (s->sp[i].start == a && s->sp[i].end == b &&
+		    s->sp[i].kind == k)
+			return 0;
+	span(s, a, b, k, NULL);
+	return 1;
+}
+
+static void
+around_findings(struct eds_scrubber *s, const char *t, size_t len)
+{
+	size_t i, k, p, e, j, a, b, limit = 4 * s->nsp + 64;
+	int c;
+
+	/* Findings made here are looked around too ("N.N.N" chains). */
+	for (i = 0; i < s->nsp && i < limit; i++) {
+		/* A number glued after the finding starts there. */
+		p = s->sp[i].end;
+		c = p < len ? (unsigned char)t[p] : 0;
+		if (p > 0 && alnum(prev(t, p)) && (is_digit(c) || c == '+' ||
+		    c == '(')) {
+			if ((e = match_nir(t + p, len - p, 0)) != 0)
+				(void)span_new(s, p, p + e, EDS_SCRUB_NIR);
+			else if ((e = match_tel(t + p, len - p, 0)) != 0)
+				(void)span_new(s, p, p + e, EDS_SCRUB_TEL);
+		}
+		p = s->sp[i].start;
+		if (p == 0)
+			continue;
+		/*
+		 * An e-mail address whose domain runs into the finding, or
+		 * up to separators before it (a domain has at most 253
+		 * bytes).
+		 */
+		for (j = p; j > 0 && sep(t[j - 1]); j--)
+			;
+		if (j > 0 && alnum(prev(t, j)))
+			for (k = j > 256 ? j - 256 : 0; k < j; k++)
+				if (t[k] == '@' && match_email(t, j, k, 1, &a,
+				    &b) && b == j)
+					(void)span_new(s, a, b,
+					    EDS_SCRUB_EMAIL);
+		/* A number can end there only on a digit, before separators. */
+		if (j == 0 || !is_digit((unsigned char)t[j - 1]))
+			continue;
+		for (k = p > 40 ? p - 40 : 0; k < p; k++) {
+			c = (unsigned char)t[k];
+			if ((!is_digit(c) && c != '+' && c != '(') ||
+			    (is_digit(c) && alnum(prev(t, k))))
+				continue;
+			if ((e = match_nir(t, p, k)) == 0 &&
+			    (e = match_tel(t, p, k)) == 0)
+				continue;
+			for (j = e; j < p && sep(t[j]); j++)
+				;
+			if (j == p)
+				(void)span_new(s, k, e, match_nir(t, p, k) == e ?
+				    EDS_SCRUB_NIR : EDS_SCRUB_TEL);
+		}
+	}
+}
+
 /* --- the scan ------------------------------------------------------------- */
 
 static int
@@ -1650,7 +1824,16 @@ span_cmp(const void *x, const void *y)
 	return 0;
 }
 
-/* Sort and keep, of overlapping findings, the strongest kind. */
+/*
+ * Sort, and make overlapping findings one: the union of their bytes, of
+ * the strongest kind (of one kind, the longest's label).  Dropping the
+ * weaker finding instead would leave in clear whatever part of it the
+ * stronger one does not cover: a telephone number whose greedy match ran
+ * into a NIR just after it, or "Jean" of "Jean-Pierre Dupont" when the row
+ * names "Jean-Pierre" and "Pierre Dupont".  Two readings of one date are
+ * the exception (a date is rewritten from where it starts): the longer
+ * one is kept.
+ */
 static void
 resolve(struct eds_scrubber *s)
 {
@@ -1660,16 +1843,26 @@ resolve(struct eds_scrubber *s)
 		return;
 	qsort(s->sp, s->nsp, sizeof *s->sp, span_cmp);
 	for (i = 0; i < s->nsp; i++) {
-		struct eds_scrub_span c = s->sp[i];
+		struct eds_scrub_span c = s->sp[i], *t;
 
-		while (n > 0 && s->sp[n - 1].end > c.start &&
-		    (c.kind > s->sp[n - 1].kind || (c.kind ==
-		    s->sp[n - 1].kind && c.end - c.start > s->sp[n - 1].end -
-		    s->sp[n - 1].start)))
-			n--;
-		if (n > 0 && s->sp[n - 1].end > c.start)
+		/* Sorted by start: c can only overlap the last one kept. */
+		if (n == 0 || s->sp[n - 1].end <= c.start) {
+			s->sp[n++] = c;
 			continue;
-		s->sp[n++] = c;
+		}
+		t = &s->sp[n - 1];
+		if (t->kind == EDS_SCRUB_DATE && c.kind == EDS_SCRUB_DATE) {
+			if (c.end - c.start > t->end - t->start)
+				*t = c;
+			continue;
+		}
+		if (c.kind > t->kind || (c.kind == t->kind && c.end - c.start >
+		    t->end - t->start)) {
+			t->kind = c.kind;
+			t->label = c.label;
+		}
+		if (c.end > t->end)
+			t->end = c.end;
 	}
 	s->nsp = n;
 }
@@ -1694,7 +1887,7 @@ eds_scrub(struct eds_scrubber *s, const char *t, size_t len, int offset,
     const char **out, size_t *outlen)
 {
 	struct datefound df;
-	size_t i, e, a, b, last;
+	size_t i, e, a, b, last, base, glued = 0;
 
 	s->nsp = 0;
 	s->people = 0;
@@ -1728,12 +1921,24 @@ eds_scrub(struct eds_scrubber *s, const char *t, size_t len, int offset,
 		}
 		if (!is_digit(c) && c != '+' && c != '(')
 			continue;
-		if (alnum(prev(t, i)) && is_digit(c))
+		/*
+		 * Right after a NIR or telephone number, a second one is not
+		 * inside a word: it starts there (the matchers see the text
+		 * from i on), or it would survive glued to the first.
+		 */
+		base = i > 0 && i == glued ? i : 0;
+		if (base == 0 && alnum(prev(t, i)) && is_digit(c))
 			continue;	/* inside a word or number */
-		if ((e = match_nir(t, len, i)) != 0)
-			span(s, i, e, EDS_SCRUB_NIR, NULL);
-		if ((e = match_tel(t, len, i)) != 0)
-			span(s, i, e, EDS_SCRUB_TEL, NULL);
+		if ((e = match_nir(t + base, len - base, i - base)) != 0) {
+			span(s, i, base + e, EDS_SCRUB_NIR, NULL);
+			if (base + e > glued)
+				glued = base + e;
+		}
+		if ((e = match_tel(t + base, len - base, i - base)) != 0) {
+			span(s, i, base + e, EDS_SCRUB_TEL, NULL);
+			if (base + e > glued)
+				glued = base + e;
+		}
 		if (!is_digit(c))
 			continue;
 		if ((e = match_cp(t, len, i)) != 0)
@@ -1750,6 +1955,7 @@ eds_scrub(struct eds_scrubber *s, const char *t, size_t len, int offset,
 	}
 	if (s->nsp == 0)
 		return;
+	around_findings(s, t, len);
 	if (s->people)
 		people_vs_rows(s, t, len);
 	resolve(s);
@@ -1769,7 +1975,8 @@ eds_scrub(struct eds_scrubber *s, const char *t, size_t len, int offset,
 		} else if (p->kind == EDS_SCRUB_DATE &&
 		    s->dates == EDS_DATES_SHIFT && offset != 0) {
 			(void)match_date(t, len, p->start, &df);
-			put_date(&s->out, &df, offset);
+			if (put_date(&s->out, &df, offset) == -1)
+				eds_buf_addstr(&s->out, tokens[p->kind]);
 		} else
 			eds_buf_addstr(&s->out, tokens[p->kind]);
 	}

@@ -26,8 +26,9 @@
  *     2024): kept, shifted by the patient's offset in the same format, or
  *     replaced by [DATE]
  *
- * and replaces each with its token.  Where findings overlap, the stronger
- * kind wins: e-mail, NIR, telephone, row value, person, postcode, date.
+ * and replaces each with its token.  Findings that overlap become one,
+ * covering them all, of the stronger kind: e-mail, NIR, telephone, row
+ * value, person, postcode, date (so no part of either is left in clear).
  *
  * A scrubber is reused for every row: eds_scrub_row() names the row's
  * identifying values (they are folded lazily, once per row, only when

@@ -2,7 +2,9 @@
  * check_lock.c: run locks: the lock file beside the target, a second
  * holder refused at once with 73 naming the holder's pid, in the same
  * process and from another one; the lock dropped when its holder exits
- * or is killed; a lock file that cannot be created, or is a symbolic link.
+ * or is killed; the lock file removed on release, taken over when a killed
+ * run left it, and never held by two runs racing for its removal; a lock
+ * file that cannot be created, or is a symbolic link.
  */
 #include "config.h"
 
@@ -37,8 +39,8 @@ START_TEST(the_lock_file_sits_beside_the_target_and_names_its_holder)
 	    "and gives the time it was taken: '%s'", text);
 	free(text);
 	eds_lock_release(l);
-	ck_assert_msg(stat(tu_path("out.csv.lock"), &st) == 0,
-	    "the lock file stays after release");
+	ck_assert_msg(stat(tu_path("out.csv.lock"), &st) == -1,
+	    "the lock file goes on release: there only while held");
 
 	/* A directory target: its trailing slashes are not part of the name. */
 	mkdir(tu_path("registry"), 0755);
@@ -160,6 +162,71 @@ START_TEST(a_holder_killed_by_sigkill_leaves_no_stale_lock)
 }
 END_TEST
 
+START_TEST(a_lock_file_left_by_a_killed_run_is_taken_and_then_removed)
+{
+	struct eds_error err;
+	struct eds_lock *l;
+	struct stat st;
+	int fd, status;
+	pid_t pid;
+
+	pid = child_holding(tu_path("stale"), &fd);
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	close(fd);
+	ck_assert_msg(stat(tu_path("stale.lock"), &st) == 0,
+	    "a killed run leaves its lock file");
+	l = eds_lock_acquire(tu_path("stale"), &err);
+	ck_assert_msg(l != NULL, "an unlocked lock file is taken: %s",
+	    err.msg);
+	eds_lock_release(l);
+	ck_assert_msg(stat(tu_path("stale.lock"), &st) == -1,
+	    "and removed on release");
+}
+END_TEST
+
+/*
+ * The race that removing the lock file on release opens, made to happen
+ * (EDS_TEST_PAUSE stops a run between opening the lock file and locking
+ * it): run B opens the lock file; A locks it; A releases (removes it,
+ * unlocks it); C takes the lock through a new file; B, resumed, locks the
+ * old one without a fight.  B must see that its file is no longer the lock and
+ * start again, and be refused: C holds it.
+ */
+START_TEST(a_run_that_locks_a_removed_lock_file_starts_again)
+{
+	struct eds_error err;
+	struct eds_lock *a, *c;
+	char race[1024];
+	int status;
+	pid_t b;
+
+	/* The path before the fork: one scratch directory for all. */
+	snprintf(race, sizeof race, "%s", tu_path("race"));
+	/* B first, so that it does not inherit A's lock with A's file. */
+	if ((b = fork()) == 0) {
+		struct eds_lock *l;
+
+		setenv("EDS_TEST_PAUSE", "lock-opened", 1);
+		l = eds_lock_acquire(race, &err);
+		_exit(l == NULL && err.status == EDS_EX_CANTCREAT ? 0 : 1);
+	}
+	ck_assert_int_gt(b, 0);
+	ck_assert_int_eq(waitpid(b, &status, WUNTRACED), b);
+	ck_assert_msg(WIFSTOPPED(status), "B stops with the file open");
+	a = eds_lock_acquire(race, &err);
+	ck_assert_msg(a != NULL, "A locks the file B has open: %s", err.msg);
+	eds_lock_release(a);
+	c = eds_lock_acquire(race, &err);
+	ck_assert_msg(c != NULL, "C takes the lock A released: %s", err.msg);
+	kill(b, SIGCONT);
+	ck_assert_int_eq(waitpid(b, &status, 0), b);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "B, having locked a removed file, started again and was refused");
+	eds_lock_release(c);
+}
+END_TEST
+
 START_TEST(a_lock_file_that_cannot_be_created_or_is_a_symlink_is_refused)
 {
 	struct eds_error err;
@@ -201,6 +268,8 @@ lock_suite(void)
 	tcase_add_test(t, a_second_holder_is_refused_at_once_with_73_and_the_holders_pid);
 	tcase_add_test(t, another_process_holding_the_lock_keeps_this_one_out_until_it_ends);
 	tcase_add_test(t, a_holder_killed_by_sigkill_leaves_no_stale_lock);
+	tcase_add_test(t, a_lock_file_left_by_a_killed_run_is_taken_and_then_removed);
+	tcase_add_test(t, a_run_that_locks_a_removed_lock_file_starts_again);
 	tcase_add_test(t, a_lock_file_that_cannot_be_created_or_is_a_symlink_is_refused);
 	suite_add_tcase(s, t);
 	return s;

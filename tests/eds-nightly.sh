@@ -96,3 +96,146 @@ run 64 $NIGHTLY extra
 run 66 $NIGHTLY -s nowhere -i in -o eds -l night.log
 says "eds-nightly: no directory nowhere"
 ok "usage: -h, bad options 64, missing directories 66"
+
+# --- consent import and exports ----------------------------------------------
+# A synthetic hospital: its consent events arrive in in/consent/, two
+# approved projects read its laboratory extract, one of them encrypted for
+# its researcher (proj/PROJ-E.pem).
+command -v openssl >/dev/null 2>&1 || skip "the openssl command is needed"
+eds-gen -q -o gen -s 4 -p 80 -n 600 || fail "eds-gen failed"
+mkdir -p in/consent proj bundles
+cp gen/consent-events.csv in/consent/day1.csv
+eds-pseudo keygen -q -o k.key || fail "keygen"
+for id in PROJ-N PROJ-E; do
+	cat >proj/$id.yaml <<EOS
+project: $id
+title: Test project $id
+organization: CHU de Test (synthetic)
+approval: {body: CSE, reference: CSE-$id, date: 2026-01-15}
+consent: {require: [secondary], regime: opt-out}
+datasets:
+  - name: lab
+    schema: $CONFIG/sources/lab.yaml
+    policy: $CONFIG/policies/lab.yaml
+    inputs: [$T/gen/lab.csv]
+    columns: [ipp, sample_time, loinc, value, unit]
+EOS
+done
+openssl req -x509 -newkey rsa:2048 -nodes -keyout r.key -out proj/PROJ-E.pem \
+    -days 2 -subj "/CN=Researcher" 2>/dev/null
+day=$(date -u +%Y%m%d)
+FULL="$NIGHT -g reg -p proj -k k.key -b bundles -l night.log"
+rm -f eds/journal.jsonl
+run 0 $FULL
+[ ! -s "$T/out" ] && [ ! -s "$T/err" ] || fail "a good night is silent: $(cat "$T/err")"
+run 0 eds-consent stats --registry reg
+events=$(($(wc -l <gen/consent-events.csv) - 1))
+contains "$T/out" "events      $events"
+contains night.log "info: consent import: 1 file(s), rows $events, imported $events, duplicates 0"
+eds-export verify -q bundles/PROJ-N-$day >/dev/null || fail "PROJ-N's bundle verifies"
+[ -f bundles/PROJ-E-$day.tar.gz.p7m ] || fail "PROJ-E's bundle is encrypted"
+[ ! -e bundles/PROJ-E-$day ] && [ ! -e bundles/PROJ-E-$day.tar.gz ] ||
+    fail "no plaintext beside the encrypted bundle"
+openssl cms -decrypt -inform DER -in bundles/PROJ-E-$day.tar.gz.p7m \
+    -inkey r.key -recip proj/PROJ-E.pem -out e.tar.gz 2>/dev/null ||
+    fail "the researcher decrypts PROJ-E's bundle"
+contains night.log "info: export PROJ-N: bundles/PROJ-N-$day"
+contains night.log "info: export PROJ-E: bundles/PROJ-E-$day.tar.gz.p7m"
+contains night.log "info: done: 5 step(s), all succeeded"
+[ "$(grep -c '"tool":"eds-consent",.*"action":"import"' eds/journal.jsonl)" = 1 ] ||
+    fail "the import is journaled"
+[ "$(grep -c '"tool":"eds-export"' eds/journal.jsonl)" = 2 ] ||
+    fail "both exports are journaled"
+run 0 eds-export journal verify eds/journal.jsonl
+ok "consent imported, both projects exported (one encrypted), all journaled, silently"
+
+# The same night again: the events are duplicates, the exports done.
+run 0 $FULL
+[ ! -s "$T/out" ] && [ ! -s "$T/err" ] || fail "a second run is silent too"
+contains night.log "imported 0, duplicates $events"
+contains night.log "info: export PROJ-N: already done today (bundles/PROJ-N-$day)"
+contains night.log "info: export PROJ-E: already done today (bundles/PROJ-E-$day)"
+ok "a second run the same day imports nothing new and does not export again"
+
+# Another import into the registry (an operator's, or another cron job)
+# running when the night's import starts: the night's waits for it, then
+# imports; the log says how long it waited.
+[ -d /proc/self ] || skip "no /proc to watch the import pause"
+awk 'BEGIN { print "patient_id,scope,decision,recorded_at,source"
+	for (i = 0; i < 50; i++) printf "OTHER%d,primary,granted,2024-01-01,dpi\n", i }' >other.csv
+EDS_TEST_PAUSE=import-written eds-consent import -q --registry reg other.csv &
+other=$!
+n=0
+until [ "$(sed 's/.*) //' /proc/$other/stat 2>/dev/null | cut -d' ' -f1)" = T ]; do
+	n=$((n + 1)); [ $n -lt 400 ] || fail "the other import never paused"
+	sleep 0.05
+done
+cp gen/consent-events.csv in/consent/day1b.csv
+sed -i 's/,2023-/,2022-/' in/consent/day1b.csv	# new events, same patients
+$FULL >"$T/out" 2>"$T/err" &
+night=$!
+sleep 0.5
+kill -0 $night 2>/dev/null || fail "the night's import did not wait"
+kill -CONT $other
+wait $other || fail "the other import failed"
+set +e
+wait $night
+st=$?
+set -e
+[ $st = 0 ] || { cat "$T/err" >&2; fail "the night failed ($st) after waiting"; }
+[ ! -s "$T/err" ] || fail "waiting is no failure: $(cat "$T/err")"
+grep -q "info: consent import: 2 file(s), .*, after waiting [0-9]* ms for another import" night.log ||
+    fail "the log says the import waited: $(grep 'consent import' night.log | tail -1)"
+run 0 eds-consent status --registry reg OTHER7
+lacks "$T/out" "no consent recorded"
+ok "two overlapping imports (another job's and the night's): the night's waits, both are imported, the log says so"
+rm in/consent/day1b.csv
+
+# A bad consent file: the import fails (65, registry unchanged), and no
+# export runs on yesterday's registry.
+rm -rf bundles/PROJ-N-$day bundles/PROJ-E-$day.tar.gz.p7m
+cp reg/manifest manifest.before
+printf 'patient_id,scope,decision,recorded_at,source\nX1,secondary,maybe,2024-01-01,dpi\n' >in/consent/day2.csv
+run 65 $FULL
+same reg/manifest manifest.before
+says "eds-nightly: consent import failed (exit 65)"
+says "eds-nightly: export PROJ-N: not run, the consent import failed"
+says "eds-nightly: export PROJ-E: not run, the consent import failed"
+[ "$(wc -l <"$T/err")" = 3 ] || fail "one line per failed step: $(cat "$T/err")"
+[ ! -e bundles/PROJ-N-$day ] || fail "no export after a failed import"
+contains night.log "err: consent import: eds-consent: 1 of $((events + 1)) rows rejected: nothing imported"
+contains eds/consent.rejects.csv "bad-decision"
+ok "a consent import that fails: 65, registry unchanged, no export on yesterday's consent"
+rm in/consent/day2.csv
+
+# The consent feed sent nothing: 66, and still no export.
+mkdir in/consent.keep
+mv in/consent/* in/consent.keep/
+run 66 $FULL
+says "eds-nightly: consent import: no extract in in/consent"
+says "eds-nightly: export PROJ-N: not run, the consent import failed"
+mv in/consent.keep/* in/consent/
+ok "no consent extract: 66, no export"
+
+# A killed export's working directory is reported in the log, not removed.
+mkdir bundles/.PROJ-N-$day.part-AbC123
+run 0 $FULL
+[ -d bundles/.PROJ-N-$day.part-AbC123 ] || fail "it is left for the operator"
+contains night.log "warning: left by an interrupted export (remove it by hand once no export runs): bundles/.PROJ-N-$day.part-AbC123"
+rmdir bundles/.PROJ-N-$day.part-AbC123
+ok "a killed export's working directory is logged for the operator"
+
+# An export that fails (an unsafe key): its status, the others go on.
+rm -rf bundles/PROJ-N-$day bundles/PROJ-E-$day.tar.gz.p7m
+chmod 644 k.key
+run 77 $FULL
+says "eds-nightly: export PROJ-N failed (exit 77)"
+says "eds-nightly: export PROJ-E failed (exit 77)"
+contains night.log "err: export PROJ-N: eds-export: k.key: key file is accessible by group or others"
+chmod 600 k.key
+ok "a failing export: its status on stderr, its message in the log"
+
+run 64 $NIGHTLY -p proj
+says "-p PROJECTS needs -k KEYFILE and -b BUNDLES"
+run 64 $NIGHTLY -k k.key
+ok "usage: -p needs -k and -b, and they need -p"

@@ -8,7 +8,9 @@
  *
  *   FI_CALL   the calls to fail, comma-separated: write read fsync
  *             fdatasync close open (open, open64, openat) mkstemp
- *             (mkstemp, mkostemp, mkstemps, mkostemps) rename unlink
+ *             (mkstemp, mkostemp, mkstemps, mkostemps) mkdtemp mkdir
+ *             (mkdir, mkdirat) rename (rename, renameat, renameat2)
+ *             link (link, linkat) unlink
  *   FI_PATH   only calls on a path matching this fnmatch(3) pattern
  *             ('*' matches '/' too); for calls on a descriptor, the path
  *             it was opened with (from /proc/self/fd).  Default: any.
@@ -19,7 +21,15 @@
  *             move half the bytes (at least one) and succeed, once
  *   FI_LOG    a file to which every injected failure is appended as
  *             "call path errno", so that a test can show it fired
+ *   FI_TRACE  a file to which every matching call, failed or not, is
+ *             appended as "N call type path" (N counting from 1, as FI_NTH
+ *             does; type d for a directory, f for a regular file, - when
+ *             neither or not known): a test runs once with it to learn
+ *             how many calls there are, then fails each in turn
  *
+ * Paths relative to a directory descriptor (openat, renameat, linkat,
+ * mkdirat) are made absolute from that descriptor's path, so that FI_PATH
+ * sees "/tmp/x/reg/." for openat(regfd, ".", O_TMPFILE...).
  * Descriptors 0-2 are never failed, unless FI_PATH names them.  Nothing is
  * allocated; the real functions come from dlsym(RTLD_NEXT).
  */
@@ -32,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* real_NAME: the next definition of NAME, libc's. */
@@ -106,6 +117,55 @@ log_fault(const char *call, const char *path, const char *what)
 	real_close(fd);
 }
 
+static void
+trace(const char *call, const char *path, int fd)
+{
+	const char *log = opt("FI_TRACE");
+	char line[1200], type = '-';
+	struct stat st;
+	int lfd, n;
+	REAL(open);
+	REAL(write);
+	REAL(close);
+
+	if (log == NULL)
+		return;
+	/* What the call is on: a directory or a regular file. */
+	if (fd >= 0 ? fstat(fd, &st) == 0 : path != NULL &&
+	    stat(path, &st) == 0)
+		type = S_ISDIR(st.st_mode) ? 'd' : S_ISREG(st.st_mode) ? 'f' :
+		    '-';
+	n = snprintf(line, sizeof line, "%lu %s %c %s\n", seen, call, type,
+	    path);
+	if (n < 0 || (size_t)n >= sizeof line)
+		n = (int)sizeof line - 1;
+	if ((lfd = real_open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0644)) == -1)
+		return;
+	(void)real_write(lfd, line, (size_t)n);
+	real_close(lfd);
+}
+
+/*
+ * path relative to dirfd, made absolute into buf (path itself when it is
+ * absolute or relative to the working directory, or dirfd has no path).
+ */
+static const char *
+at_path(int dirfd, const char *path, char *buf, size_t len)
+{
+	char link[64], dir[1024];
+	ssize_t n;
+
+	if (path == NULL || path[0] == '/' || dirfd == AT_FDCWD)
+		return path;
+	snprintf(link, sizeof link, "/proc/self/fd/%d", dirfd);
+	if ((n = readlink(link, dir, sizeof dir - 1)) <= 0)
+		return path;
+	dir[n] = '\0';
+	snprintf(buf, len, "%s/%s", dir, path);
+	return buf;
+}
+
 /*
  * Should this call fail?  1 to fail with errno, 2 to be short; 0 to go on.
  * path may be NULL for a descriptor that has none.
@@ -127,6 +187,7 @@ inject(const char *call, const char *path, int fd)
 	if ((v = opt("FI_TIMES")) != NULL)
 		times = strtoul(v, NULL, 10);
 	seen++;
+	trace(call, path != NULL ? path : "-", fd);
 	if (seen < nth || (times != 0 && seen >= nth + times))
 		return 0;
 	if ((v = opt("FI_ERRNO")) != NULL && strcmp(v, "short") == 0) {
@@ -299,10 +360,12 @@ int
 openat(int dirfd, const char *path, int flags, ...)
 {
 	mode_t mode = 0;
+	char buf[1100];
 	REAL(openat);
 
 	OPEN_MODE(flags, mode);
-	if (inject("open", path, -1)) {
+	if (selected("open") &&
+	    inject("open", at_path(dirfd, path, buf, sizeof buf), -1)) {
 		errno = error_number();
 		return -1;
 	}
@@ -355,4 +418,108 @@ mkostemps(char *tmpl, int suffixlen, int flags)
 		return -1;
 	}
 	return real_mkostemps(tmpl, suffixlen, flags);
+}
+
+/* The pattern may name either side of a rename or link; it counts once. */
+static int
+inject2(const char *call, const char *from, const char *to)
+{
+	const char *pat = opt("FI_PATH");
+
+	return inject(call, pat == NULL || (to != NULL &&
+	    fnmatch(pat, to, 0) == 0) ? to : from, -1);
+}
+
+int
+renameat(int olddirfd, const char *from, int newdirfd, const char *to)
+{
+	char a[1100], b[1100];
+	REAL(renameat);
+
+	if (selected("rename") && inject2("rename", at_path(olddirfd, from, a,
+	    sizeof a), at_path(newdirfd, to, b, sizeof b))) {
+		errno = error_number();
+		return -1;
+	}
+	return real_renameat(olddirfd, from, newdirfd, to);
+}
+
+int
+renameat2(int olddirfd, const char *from, int newdirfd, const char *to,
+    unsigned int flags)
+{
+	char a[1100], b[1100];
+	REAL(renameat2);
+
+	if (selected("rename") && inject2("rename", at_path(olddirfd, from, a,
+	    sizeof a), at_path(newdirfd, to, b, sizeof b))) {
+		errno = error_number();
+		return -1;
+	}
+	return real_renameat2(olddirfd, from, newdirfd, to, flags);
+}
+
+int
+link(const char *from, const char *to)
+{
+	REAL(link);
+
+	if (inject2("link", from, to)) {
+		errno = error_number();
+		return -1;
+	}
+	return real_link(from, to);
+}
+
+int
+linkat(int olddirfd, const char *from, int newdirfd, const char *to,
+    int flags)
+{
+	char a[1100], b[1100];
+	REAL(linkat);
+
+	if (selected("link") && inject2("link", at_path(olddirfd, from, a,
+	    sizeof a), at_path(newdirfd, to, b, sizeof b))) {
+		errno = error_number();
+		return -1;
+	}
+	return real_linkat(olddirfd, from, newdirfd, to, flags);
+}
+
+int
+mkdir(const char *path, mode_t mode)
+{
+	REAL(mkdir);
+
+	if (inject("mkdir", path, -1)) {
+		errno = error_number();
+		return -1;
+	}
+	return real_mkdir(path, mode);
+}
+
+int
+mkdirat(int dirfd, const char *path, mode_t mode)
+{
+	char buf[1100];
+	REAL(mkdirat);
+
+	if (selected("mkdir") &&
+	    inject("mkdir", at_path(dirfd, path, buf, sizeof buf), -1)) {
+		errno = error_number();
+		return -1;
+	}
+	return real_mkdirat(dirfd, path, mode);
+}
+
+char *
+mkdtemp(char *tmpl)
+{
+	REAL(mkdtemp);
+
+	if (inject("mkdtemp", tmpl, -1)) {
+		errno = error_number();
+		return NULL;
+	}
+	return real_mkdtemp(tmpl);
 }

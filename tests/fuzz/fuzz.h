@@ -44,6 +44,49 @@ void fuzz_fail(const char *file, int line, const char *what)
 const char *fuzz_file(const char *name, const uint8_t *data, size_t size);
 /* The private directory. */
 const char *fuzz_dir(void);
+/*
+ * A subdirectory name of the private directory, emptied (recursively) and
+ * made anew; returns its path (static storage, one per name, valid until
+ * the next call).  Everything in it is removed at exit with the rest.
+ */
+const char *fuzz_empty_dir(const char *name);
+
+/*
+ * Several files in one input, for targets that read a directory (the
+ * consent registry, a bag).  The input is a sequence of sections, each a
+ * header line and the file's bytes:
+ *
+ *   @NAME\n       the content runs to the next line starting with '@'
+ *                 (its last newline included) or to the end;
+ *   @NAME LEN\n   the content is exactly the next LEN bytes (binary).
+ *
+ * Bytes before the first section are ignored.  NAME is a relative path:
+ * components of [A-Za-z0-9._-] (and, with FUZZ_FILES_BAG, also space, '%',
+ * '~' and '+'), none empty, "." or "..", at most 3 (1 without
+ * FUZZ_FILES_NESTED); a bad name skips its section.  A name starting with
+ * '+' is not written: the target asks for it with fuzz_files_get.  Files
+ * are written under dir (directories made as needed); a later section of
+ * the same name replaces an earlier one.  Returns how many were written.
+ */
+enum { FUZZ_FILES_NESTED = 1 << 0, FUZZ_FILES_BAG = 1 << 1 };
+struct fuzz_section {
+	char name[96];
+	const uint8_t *data;
+	size_t size;
+};
+#define FUZZ_MAX_SECTIONS 24
+struct fuzz_files {
+	struct fuzz_section s[FUZZ_MAX_SECTIONS];
+	size_t n;
+};
+size_t fuzz_files_unpack(const char *dir, const uint8_t *data, size_t size,
+    int flags, struct fuzz_files *out);
+/* The section named name, or NULL. */
+const struct fuzz_section *fuzz_files_get(const struct fuzz_files *,
+    const char *name);
+/* The SHA-256 (lower-case hex) and size of the file at path; -1 if absent. */
+int fuzz_sha256_file(const char *path, char hex[65], size_t *size);
+
 /* A NUL-terminated copy of data (caller frees). */
 char *fuzz_text(const uint8_t *data, size_t size);
 /* FNV-1a, to compare what two runs saw. */
