@@ -5,20 +5,9 @@
 # the journal.  A failed import must leave the registry byte for byte as
 # it was.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/consent.sh"
 
 R=$T/reg
-
-# snap DIR: names, modes and checksums of every file, in order.
-snap() {
-	(cd "$1" && find . -print | LC_ALL=C sort | while read -r f; do
-		if [ -f "$f" ]; then
-			printf '%s %s %s\n' "$f" "$(stat -c %a "$f")" \
-			    "$(sha256sum <"$f" | cut -c1-64)"
-		else
-			printf '%s\n' "$f"
-		fi
-	done)
-}
 
 cat >"$T/ev.csv" <<'CSV'
 patient_id,scope,decision,recorded_at,source,expires_at

@@ -13,49 +13,15 @@
 #     waits, and both are imported; the wait is in --stats.
 #   - filter: its output and --excluded file failing (73/74, no output in
 #     place; the excluded rows, committed first, stay when only the
-#     output's commit fails, as a rejects file does); damaged gzip inputs to import (65, registry unchanged) and to
-#     filter (65, no output).
+#     output's commit fails, as a rejects file does); damaged gzip
+#     inputs to import (65, registry unchanged) and to filter (65, no
+#     output).
 . "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 . "$top_srcdir/tests/ingest.sh"
 . "$top_srcdir/tests/fault.sh"
+. "$top_srcdir/tests/consent.sh"
 
 [ -d /proc/self ] || skip "no /proc to watch the import pause"
-
-# snap DIR: names, modes and checksums of every file, in order.
-snap() {
-	(cd "$1" && find . -print | LC_ALL=C sort | while read -r f; do
-		if [ -f "$f" ]; then
-			printf '%s %s %s\n' "$f" "$(stat -c %a "$f")" \
-			    "$(sha256sum <"$f" | cut -c1-64)"
-		else
-			printf '%s\n' "$f"
-		fi
-	done)
-}
-
-# events FILE PREFIX N: N patients PREFIX0.. with two decisions each.
-events() {
-	awk -v p="$2" -v n="$3" 'BEGIN {
-		print "patient_id,scope,decision,recorded_at,source,expires_at"
-		for (i = 0; i < n; i++) {
-			printf "%s%d,primary,granted,2024-01-01T00:00:%02d,dpi,\n", p, i, i % 60
-			printf "%s%d,secondary,%s,2024-02-01,portal,\n", p, i, i % 7 ? "granted" : "refused"
-		}
-	}' >"$1"
-}
-
-# wait_stopped PID: until the process is stopped (state T).
-wait_stopped() {
-	n=0
-	while [ $n -lt 400 ]; do
-		st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
-		[ "$st" = T ] && return 0
-		[ -z "$st" ] && fail "process $1 ended instead of pausing"
-		sleep 0.05
-		n=$((n + 1))
-	done
-	fail "process $1 never paused"
-}
 
 events a.csv A 300
 events b.csv B 300

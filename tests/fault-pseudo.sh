@@ -65,36 +65,8 @@ says "eds-pseudo: cannot write '<stdout>': Input/output error"
 ok "standard output failing is 74"
 
 # --- --stats and --journal ---------------------------------------------------
-for f in "mkstemp 73 cannot create 'st.json'" "write 74 cannot write 'st.json'" \
-    "fsync 74 cannot write 'st.json'" "close 74 cannot write 'st.json'" \
-    "rename 73 cannot rename into 'st.json'"; do
-	set -- $f
-	call=$1 status=$2
-	msg=${f#* * }
-	inject "$status" "$call" '*st.json*' ENOSPC 1 \
-	    $PSEUDO --stats st.json -o out.csv in.csv
-	says "eds-pseudo: $msg"
-	absent st.json
-	no_temps
-	same out.csv want.csv
-	rm -f out.csv
-	ok "stats: $call failing exits $status, no stats file in place"
-done
-run 0 $PSEUDO --journal j.jsonl -o out.csv in.csv
-cp j.jsonl j.before
-inject 73 open '*j.jsonl' EACCES 1 $PSEUDO --journal j.jsonl -o out.csv in.csv
-says "eds-pseudo: cannot open journal 'j.jsonl': Permission denied"
-same j.jsonl j.before
-inject 74 write '*j.jsonl' ENOSPC 1 $PSEUDO --journal j.jsonl -o out.csv in.csv
-says "eds-pseudo: cannot write journal 'j.jsonl': No space left on device"
-same j.jsonl j.before
-inject 74 write '*j.jsonl' short 1 $PSEUDO --journal j.jsonl -o out.csv in.csv
-same j.jsonl j.before
-inject 74 fsync '*j.jsonl' EIO 1 $PSEUDO --journal j.jsonl -o out.csv in.csv
-says "eds-pseudo: cannot write journal 'j.jsonl': Input/output error"
-run 0 eds-export journal verify j.jsonl
-rm -f out.csv
-ok "journal: open, write, a short write or fsync failing is 73/74, the chain whole"
+stats_faults eds-pseudo "$PSEUDO"
+journal_faults eds-pseudo "$PSEUDO"
 
 # --- inputs --------------------------------------------------------------------
 inject 74 read '*big.csv' EIO 3 $PSEUDO -o out.csv big.csv

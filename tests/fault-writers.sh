@@ -81,49 +81,10 @@ for f in "mkstemp 73 cannot create 'rej.csv'" \
 	ok "rejects: $call failing exits $status, neither file in place"
 done
 
-# --stats: written after the run, which succeeded and committed its
-# output; the stats file itself is never left half written.
-for f in "mkstemp 73 cannot create 'st.json'" \
-    "write 74 cannot write 'st.json'" \
-    "fsync 74 cannot write 'st.json'" \
-    "close 74 cannot write 'st.json'" \
-    "rename 73 cannot rename into 'st.json'"; do
-	set -- $f
-	call=$1 status=$2
-	msg=${f#* * }
-	inject "$status" "$call" '*st.json*' ENOSPC 1 \
-	    $INGEST --stats st.json -o out.csv in.csv
-	says "eds-ingest: $msg"
-	absent st.json
-	no_temps
-	same out.csv want.csv
-	rm -f out.csv
-	ok "stats: $call failing exits $status, no stats file in place"
-done
-
-# --journal: appended in place (O_APPEND), so a failed append must leave
-# the journal exactly as it was, chain intact.
-run 0 $INGEST --journal j.jsonl -o out.csv in.csv
-cp j.jsonl j.before
-inject 73 open '*j.jsonl' EACCES 1 $INGEST --journal j.jsonl -o out.csv in.csv
-says "eds-ingest: cannot open journal 'j.jsonl': Permission denied"
-same j.jsonl j.before
-inject 74 write '*j.jsonl' ENOSPC 1 $INGEST --journal j.jsonl -o out.csv in.csv
-says "eds-ingest: cannot write journal 'j.jsonl': No space left on device"
-same j.jsonl j.before
-# A short write is undone (the line would be cut): the journal stays whole.
-inject 74 write '*j.jsonl' short 1 $INGEST --journal j.jsonl -o out.csv in.csv
-says "eds-ingest: cannot write journal 'j.jsonl': No space left on device"
-same j.jsonl j.before
-ok "journal: open, write or a short write failing is 73/74, journal unchanged"
-# fsync failing after the line was written: the run says so (74); the
-# line is whole and the chain goes on (the next append links to it).
-inject 74 fsync '*j.jsonl' EIO 1 $INGEST --journal j.jsonl -o out.csv in.csv
-says "eds-ingest: cannot write journal 'j.jsonl': Input/output error"
-[ "$(wc -l <j.jsonl)" = 2 ] || fail "the written line stays"
-run 0 $INGEST --journal j.jsonl -o out.csv in.csv
-contains j.jsonl '{"seq":3,'
-ok "journal: fsync failing is 74, the chain stays whole"
+# --stats, written after the run, which succeeded and committed its
+# output, and --journal.
+stats_faults eds-ingest "$INGEST"
+journal_faults eds-ingest "$INGEST"
 
 # A full device, for each kind of output (no shim needed).
 rm -f out.csv

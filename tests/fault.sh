@@ -42,3 +42,61 @@ no_temps() {
 		[ ! -e "$f" ] || fail "temporary $f left behind"
 	done
 }
+
+# stats_faults TOOL CMD: the run "CMD --stats st.json -o out.csv in.csv"
+# with each step of writing the stats file failing: 73 or 74 with a
+# message naming it, no stats file and no temporary left, and the output,
+# committed before the stats, in place and equal to want.csv.
+stats_faults() {
+	sf_tool=$1 sf_cmd=$2
+	for sf in "mkstemp 73 cannot create 'st.json'" \
+	    "write 74 cannot write 'st.json'" \
+	    "fsync 74 cannot write 'st.json'" \
+	    "close 74 cannot write 'st.json'" \
+	    "rename 73 cannot rename into 'st.json'"; do
+		set -- $sf
+		inject "$2" "$1" '*st.json*' ENOSPC 1 \
+		    $sf_cmd --stats st.json -o out.csv in.csv
+		says "$sf_tool: ${sf#* * }"
+		absent st.json
+		no_temps
+		same out.csv want.csv
+		rm -f out.csv
+		ok "stats: $1 failing exits $2, no stats file in place"
+	done
+}
+
+# journal_faults TOOL CMD: the run "CMD --journal j.jsonl -o out.csv
+# in.csv" with the journal failing to open, to be written (also short:
+# a cut line is undone) and to be synced.  Appended in place (O_APPEND),
+# so a failed append leaves the journal as it was; a failed fsync after
+# a whole line leaves the line, and the chain goes on from it.
+journal_faults() {
+	jf_tool=$1 jf_cmd=$2
+	rm -f j.jsonl
+	run 0 $jf_cmd --journal j.jsonl -o out.csv in.csv
+	cp j.jsonl j.before
+	inject 73 open '*j.jsonl' EACCES 1 \
+	    $jf_cmd --journal j.jsonl -o out.csv in.csv
+	says "$jf_tool: cannot open journal 'j.jsonl': Permission denied"
+	same j.jsonl j.before
+	inject 74 write '*j.jsonl' ENOSPC 1 \
+	    $jf_cmd --journal j.jsonl -o out.csv in.csv
+	says "$jf_tool: cannot write journal 'j.jsonl': No space left on device"
+	same j.jsonl j.before
+	inject 74 write '*j.jsonl' short 1 \
+	    $jf_cmd --journal j.jsonl -o out.csv in.csv
+	says "$jf_tool: cannot write journal 'j.jsonl': No space left on device"
+	same j.jsonl j.before
+	ok "journal: open, write or a short write failing is 73/74, journal unchanged"
+	inject 74 fsync '*j.jsonl' EIO 1 \
+	    $jf_cmd --journal j.jsonl -o out.csv in.csv
+	says "$jf_tool: cannot write journal 'j.jsonl': Input/output error"
+	[ "$(wc -l <j.jsonl)" = 2 ] || fail "the written line stays"
+	run 0 eds-export journal verify j.jsonl
+	run 0 $jf_cmd --journal j.jsonl -o out.csv in.csv
+	contains j.jsonl '{"seq":3,'
+	run 0 eds-export journal verify j.jsonl
+	rm -f out.csv
+	ok "journal: fsync failing is 74, the chain stays whole"
+}
