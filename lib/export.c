@@ -657,6 +657,7 @@ int
 eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
     struct eds_error *err)
 {
+	sigset_t saved;
 	struct eds_project *p = NULL;
 	struct eds_registry *reg = NULL;
 	struct eds_consent_rules rules;
@@ -726,13 +727,16 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 		rules.at = xstrdup(at);
 	}
 
+	eds_output_signals_hold(&saved);
 	if (mkdir(o->output, 0700) == -1) {
 		eds_error_errno(err, EDS_EX_CANTCREAT, errno,
 		    "cannot create '%s'", o->output);
+		eds_output_signals_release(&saved);
 		goto done;
 	}
 	made = 1;
 	slot = eds_output_temp_dir(o->output);
+	eds_output_signals_release(&saved);
 	if ((owner = shard_owners(p, o->nshards, err)) == NULL)
 		goto done;
 	leaks = eds_leakset_new(lkey);
@@ -1317,6 +1321,7 @@ int
 eds_export_merge(const struct eds_export_options *o, char *const *dirs,
     size_t ndirs, struct eds_run *run, struct eds_error *err)
 {
+	sigset_t saved;
 	struct eds_project *p = NULL;
 	struct part *pts = NULL;
 	struct ds_account *acc = NULL;
@@ -1423,15 +1428,18 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 		workdir = slash != NULL ? xasprintf("%.*s/.%s.export-XXXXXX",
 		    (int)(slash - o->output), o->output, slash + 1) :
 		    xasprintf(".%s.export-XXXXXX", o->output);
+		eds_output_signals_hold(&saved);
 		if (mkdtemp(workdir) == NULL) {
 			eds_error_errno(err, EDS_EX_CANTCREAT, errno, "cannot "
 			    "create a working directory next to '%s'",
 			    o->output);
+			eds_output_signals_release(&saved);
 			free(workdir);
 			workdir = NULL;
 			goto done;
 		}
 		work_slot = eds_output_temp_dir(workdir);
+		eds_output_signals_release(&saved);
 		bagdir = xasprintf("%s/bag", workdir);
 		plain = xasprintf("%s/bag.tar.gz", workdir);
 	}
@@ -1442,10 +1450,13 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 	bo.bagging_date = o->bagging_date;
 	bo.flags = o->force && workdir == NULL ? EDS_BAG_FORCE : 0;
 	bo.signer = signer;
-	if ((bag = eds_bag_create(bagdir != NULL ? bagdir : o->output, &bo,
-	    err)) == NULL)
+	eds_output_signals_hold(&saved);
+	bag = eds_bag_create(bagdir != NULL ? bagdir : o->output, &bo, err);
+	if (bag != NULL)
+		bag_slot = eds_output_temp_dir(eds_bag_tmpdir(bag));
+	eds_output_signals_release(&saved);
+	if (bag == NULL)
 		goto done;
-	bag_slot = eds_output_temp_dir(eds_bag_tmpdir(bag));
 	for (i = 0; i < p->nrequire; i++)
 		eds_buf_addf(&scopes, "%s%s", i ? "," : "", p->require[i]);
 	if (eds_bag_info_add(bag, EDS_BAG_APPROVAL_BODY, p->approval_body,
@@ -1826,6 +1837,7 @@ int
 eds_export(const struct eds_export_options *o, struct eds_run *run,
     struct eds_error *err)
 {
+	sigset_t saved;
 	struct eds_export_options so = *o;
 	struct eds_run shard_run;
 	const char *slash = strrchr(o->output, '/');
@@ -1854,15 +1866,18 @@ eds_export(const struct eds_export_options *o, struct eds_run *run,
 	tmp = slash != NULL ? xasprintf("%.*s/.%s.part-XXXXXX",
 	    (int)(slash - o->output), o->output, slash + 1) :
 	    xasprintf(".%s.part-XXXXXX", o->output);
+	eds_output_signals_hold(&saved);
 	if (mkdtemp(tmp) == NULL) {
 		eds_error_errno(err, EDS_EX_CANTCREAT, errno,
 		    "cannot create a working directory next to '%s'",
 		    o->output);
+		eds_output_signals_release(&saved);
 		free(tmp);
 		return -1;
 	}
 	rmdir(tmp);		/* the shard makes it */
 	slot = eds_output_temp_dir(tmp);
+	eds_output_signals_release(&saved);
 	so.output = tmp;
 	so.shard = so.nshards = 1;
 	eds_run_init(&shard_run, run->tool, "shard");

@@ -67,6 +67,7 @@ eds_lock_acquire(const char *target, struct eds_error *err)
 	struct tm tm;
 	const char *pause;
 	time_t t;
+	sigset_t saved;
 	int fd, n, tries;
 
 	l = xcalloc(1, sizeof *l);
@@ -115,11 +116,16 @@ again:
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	n = snprintf(line, sizeof line, "%ld %s\n", (long)getpid(), when);
+	/*
+	 * A run stopped by SIGTERM, SIGINT or SIGHUP removes it too: the
+	 * signals wait while our pid is written and the file registered.
+	 */
+	eds_output_signals_hold(&saved);
 	/* Only informative: a failure here does not lose the lock. */
 	if (ftruncate(fd, 0) == 0)
 		(void)!pwrite(fd, line, (size_t)n, 0);
-	/* A run stopped by SIGTERM, SIGINT or SIGHUP removes it too. */
 	l->slot = eds_output_temp_file(l->path);
+	eds_output_signals_release(&saved);
 	return l;
 fail:
 	if (fd != -1)

@@ -181,6 +181,24 @@ temp_unregister(int slot)
 		temps_used[slot] = 0;
 }
 
+void
+eds_output_signals_hold(sigset_t *saved)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, saved);
+}
+
+void
+eds_output_signals_release(const sigset_t *saved)
+{
+	sigprocmask(SIG_SETMASK, saved, NULL);
+}
+
 int
 eds_output_temp_file(const char *path)
 {
@@ -202,6 +220,8 @@ eds_output_open(const char *path, int flags, struct eds_error *err)
 	const char *slash, *base;
 	char *dir;
 	mode_t mask;
+	sigset_t saved;
+	int e;
 
 	o = xcalloc(1, sizeof *o);
 	o->fd = -1;
@@ -242,14 +262,18 @@ eds_output_open(const char *path, int flags, struct eds_error *err)
 		    : xstrdup("");
 		o->tmp = xasprintf("%s.%s.tmp-XXXXXX", dir, base);
 		free(dir);
+		eds_output_signals_hold(&saved);
 		if ((o->fd = mkostemp(o->tmp, O_CLOEXEC)) == -1) {
-			eds_error_errno(err, EDS_EX_CANTCREAT, errno,
+			e = errno;
+			eds_output_signals_release(&saved);
+			eds_error_errno(err, EDS_EX_CANTCREAT, e,
 			    "cannot create '%s'", path);
 			free(o->tmp);
 			o->tmp = NULL;
 			goto fail;
 		}
 		o->slot = temp_register(o->tmp);
+		eds_output_signals_release(&saved);
 		if (!(flags & EDS_OUT_PRIVATE)) {
 			mask = umask(0);
 			umask(mask);

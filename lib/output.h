@@ -11,6 +11,7 @@
 #ifndef EDS_OUTPUT_H
 #define EDS_OUTPUT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -74,6 +75,14 @@ void eds_output_temp_dir_forget(int slot);
  */
 int eds_output_temp_file(const char *path);
 void eds_output_temp_file_forget(int slot);
+/*
+ * Hold SIGTERM, SIGINT and SIGHUP (saving the mask in *saved) while a
+ * temporary file or directory is created and registered, then release
+ * them: a signal arriving in between is delivered after the
+ * registration, so it never leaves an unregistered temporary behind.
+ */
+void eds_output_signals_hold(sigset_t *saved);
+void eds_output_signals_release(const sigset_t *saved);
 
 /* Fast path for the CSV writer: room for n more bytes in the buffer. */
 struct eds_outbuf {
