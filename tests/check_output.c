@@ -375,6 +375,40 @@ START_TEST(after_a_failed_write_every_later_write_fails_too)
 }
 END_TEST
 
+static volatile sig_atomic_t hups;
+
+static void
+count_hup(int sig)
+{
+	(void)sig;
+	hups++;
+}
+
+START_TEST(held_signals_arrive_after_the_release)
+{
+	struct sigaction sa, old;
+	sigset_t saved, now;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = count_hup;
+	sigemptyset(&sa.sa_mask);
+	ck_assert(sigaction(SIGHUP, &sa, &old) == 0);
+	hups = 0;
+	eds_output_signals_hold(&saved);
+	raise(SIGHUP);
+	ck_assert_msg(hups == 0, "a held SIGHUP waits");
+	ck_assert(sigprocmask(SIG_SETMASK, NULL, &now) == 0);
+	ck_assert(sigismember(&now, SIGTERM) && sigismember(&now, SIGINT) &&
+	    sigismember(&now, SIGHUP));
+	eds_output_signals_release(&saved);
+	ck_assert_msg(hups == 1, "delivered once released");
+	ck_assert(sigprocmask(SIG_SETMASK, NULL, &now) == 0);
+	ck_assert_msg(!sigismember(&now, SIGTERM) && !sigismember(&now, SIGHUP),
+	    "the mask is restored");
+	ck_assert(sigaction(SIGHUP, &old, NULL) == 0);
+}
+END_TEST
+
 Suite *
 output_suite(void)
 {
@@ -385,6 +419,7 @@ output_suite(void)
 	tcase_add_test(t, abort_leaves_nothing_behind);
 	tcase_add_test(t, signal_cleanup_removes_open_temporary_files);
 	tcase_add_test(t, signal_cleanup_removes_registered_directories_and_their_content);
+	tcase_add_test(t, held_signals_arrive_after_the_release);
 	tcase_add_test(t, devices_and_fifos_are_written_directly);
 	tcase_add_test(t, excl_refuses_an_existing_target);
 	tcase_add_test(t, files_get_the_umask_mode_or_0600_when_private);
