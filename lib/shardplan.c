@@ -3,9 +3,9 @@
  *
  * The plan is integer arithmetic: byte x (laid end to end) belongs to
  * shard floor(xN/T) + 1, so shard k's first byte is ceil(T(k-1)/N).  The
- * scanner reads the file in large blocks and runs a five-state machine
- * over them (field start, unquoted, quoted, after a quote in a quoted
- * field, and skipping a badly quoted line); inside quotes it jumps to the
+ * scanner reads the file in large blocks and runs a small state machine
+ * over them (row start, field start, unquoted, quoted, after a quote in a
+ * quoted field, and skipping a badly quoted line); inside quotes it jumps to the
  * next quote with memchr, counting the line ends it passed; elsewhere it
  * steps over ordinary bytes with a table.  Hashing, when asked, covers
  * exactly the bytes up to each cut, block by block.
@@ -136,7 +136,8 @@ eds_shard_plan_release(struct eds_shard_plan *p)
 #define SEP_SPAN (256 * 1024)	/* what the reader detects the separator in */
 
 enum {
-	S_FIELD,	/* at the start of a field (or of a row) */
+	S_ROW,		/* at the start of a row */
+	S_FIELD,	/* at the start of a field after a separator */
 	S_UNQ,		/* in an unquoted field */
 	S_QUO,		/* in a quoted field */
 	S_QEND,		/* a quote in a quoted field: closing, or doubled */
@@ -243,7 +244,7 @@ eds_rowscan_open(const char *path, char sep, int hash, struct eds_error *err)
 	sc->sep = sep;
 	sc->special['"'] = sc->special['\n'] = 1;
 	sc->special[(unsigned char)sep] = 1;
-	sc->state = S_FIELD;
+	sc->state = S_ROW;
 	return sc;
 }
 
@@ -310,24 +311,27 @@ scan_block(struct eds_rowscan *sc, uint64_t target)
 		if (c == '\n' && st != S_QUO) {
 			/* A row ends (or a blank line: a boundary too). */
 			lines++;
-			st = S_FIELD;
 			i++;
-			if (!sc->have_head) {
+			if (!sc->have_head && st != S_ROW) {
 				sc->have_head = 1;
 				sc->head = sc->off + i;
 				sc->head_lines = lines;
 			}
-			if (sc->off + i >= target) {
+			st = S_ROW;
+			if (sc->have_head && sc->off + i >= target) {
 				hit = 1;
 				break;
 			}
 			continue;
 		}
 		switch (st) {
+		case S_ROW:
 		case S_FIELD:
 			if (c == '"')
 				st = S_QUO;
-			else if (c != sep && c != '\r')
+			else if (c == sep)
+				st = S_FIELD;
+			else if (c != '\r')
 				st = S_UNQ;
 			break;
 		case S_UNQ:

@@ -77,15 +77,19 @@ struct eds_cut {
 };
 
 /*
- * Move to the first row boundary at or after target (target > 0: a cut
- * never falls inside the first row), or to the end of the file.  Targets
+ * Move to the first row boundary at or after target that is not before
+ * the end of the first row (blank lines before it do not count): a cut
+ * never falls inside or before the header row.  Or to the end of the file.  Targets
  * must not decrease.  The piece of a hashing scan runs from the previous
  * cut (or 0).  0, or -1 with 74 on a read error.
  */
 int eds_rowscan_cut(struct eds_rowscan *, uint64_t target, struct eds_cut *,
     struct eds_error *);
 
-/* End of the first row and the lines it spans (once a cut was made). */
+/*
+ * End of the first row (blank lines before it included) and the lines up
+ * to there, once a cut was made: the header row a piece is read after.
+ */
 uint64_t eds_rowscan_head(const struct eds_rowscan *);
 unsigned long eds_rowscan_head_lines(const struct eds_rowscan *);
 /* The separator (as given or detected) and whether the file starts with a BOM. */

@@ -199,7 +199,8 @@ line_starts(const char *s, size_t len, size_t *at)
 
 /*
  * The reader's row boundaries: the start of every line that no row
- * continues into, and the end of the input.  bound[] has len + 1 flags.
+ * continues into, after the first row, and the end of the input.  bound[]
+ * has len + 1 flags.
  */
 static void
 reader_bounds(const char *s, size_t len, const struct rows *g,
@@ -215,6 +216,10 @@ reader_bounds(const char *s, size_t len, const struct rows *g,
 	for (i = 0; i < g->n; i++)
 		for (l = g->first[i] + 1; l <= g->last[i] && l <= nlines; l++)
 			bound[at[l - 1]] = 0;
+	/* Never inside or before the first row (blank lines before it). */
+	l = g->n > 0 ? g->last[0] : nlines;
+	for (i = 0; i < len && (l >= nlines || i < at[l]); i++)
+		bound[i] = 0;
 	bound[len] = 1;
 	free(at);
 }
@@ -354,11 +359,12 @@ START_TEST(pieces_read_as_the_whole_file_on_random_inputs)
 }
 END_TEST
 
-START_TEST(pieces_keep_the_bom_encoding_and_crlf_of_the_file)
+START_TEST(pieces_keep_the_bom_encoding_crlf_and_blank_lines_of_the_file)
 {
 	static const char bom[] = "\xEF\xBB\xBF" "a;b\r\n1;\"x\r\ny\"\r\n"
 	    "2;\xC3\xA9\r\n3;z\r\n";
 	static const char latin[] = "a;b\n1;\xE9t\xE9\n2;\"\n\"\"\"\n3;ok\n";
+	static const char blank[] = "\n\r\na;b\n1;2\n\n3;4\n";
 	struct eds_csv_options o;
 	uint64_t t[2];
 
@@ -372,6 +378,11 @@ START_TEST(pieces_keep_the_bom_encoding_and_crlf_of_the_file)
 	t[0] = 5;
 	t[1] = 13;
 	pieces_equal_whole(latin, sizeof latin - 1, t, 2, 1, &o);
+	/* Blank lines before the header: they go with it. */
+	t[0] = 1;
+	t[1] = 9;
+	pieces_equal_whole(blank, sizeof blank - 1, t, 2, 1, &o);
+	pieces_equal_whole(blank, sizeof blank - 1, t, 2, 0, &o);
 }
 END_TEST
 
@@ -484,7 +495,7 @@ shardplan_suite(void)
 	tcase_add_test(t, plan_with_more_shards_than_bytes_covers_the_file_once);
 	tcase_add_test(t, scanner_cuts_where_the_reader_ends_rows_on_random_inputs);
 	tcase_add_test(t, pieces_read_as_the_whole_file_on_random_inputs);
-	tcase_add_test(t, pieces_keep_the_bom_encoding_and_crlf_of_the_file);
+	tcase_add_test(t, pieces_keep_the_bom_encoding_crlf_and_blank_lines_of_the_file);
 	tcase_add_test(t, a_cut_the_reader_disagrees_with_fails_the_piece);
 	tcase_add_test(t, a_hashing_scan_hashes_each_piece_and_the_whole_file);
 	suite_add_tcase(s, t);
