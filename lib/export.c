@@ -791,11 +791,20 @@ account_run(struct eds_run *run, const struct eds_project *p,
 		for (j = 0; j < acc[i].ninputs; j++) {
 			const struct input_file *f = &acc[i].inputs[j];
 
-			/* A shard's piece: what it read of the file. */
-			if (f->piece)
-				eds_run_input(run, f->path, f->own.sha256,
+			/*
+			 * A shard's piece of a cut file: the bytes it read,
+			 * named so; the file's last shard scanned and read
+			 * all of it, and records the whole file.
+			 */
+			if (f->piece && f->sha256[0] == '\0') {
+				char *what = xasprintf("%s (bytes %llu-%llu)",
+				    f->path, (unsigned long long)f->own.start,
+				    (unsigned long long)f->own.end);
+
+				eds_run_input(run, what, f->own.sha256,
 				    f->own.end - f->own.start);
-			else
+				free(what);
+			} else
 				eds_run_input(run, f->path, f->sha256,
 				    f->bytes);
 		}

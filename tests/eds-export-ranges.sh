@@ -117,6 +117,26 @@ case $(pieces m4-3 raw/radiology.csv)/$(pieces m4-4 raw/radiology.csv) in
 esac
 ok "one lab and one radiology file cut into 2, 3, 4 and 7 shards merge into the single run's bundle, same rejects on the same lines"
 
+# What a shard records (--stats, the journal): the bytes of its piece,
+# named so, or, for the file's last shard, which read all of it, the file.
+run 0 eds-export -q -P p.yaml -k k.key --registry reg --shard 1/2 -o s-1 --stats s1.json
+run 0 eds-export -q -P p.yaml -k k.key --registry reg --shard 2/2 -o s-2 --stats s2.json
+"$PYTHON" - <<'EOF' || fail "the shards' records do not name what they read"
+import hashlib, json, re
+data = open("raw/lab.csv", "rb").read()
+one = [i for i in json.load(open("s1.json"))["inputs"]]
+assert len(one) == 1, one
+m = re.fullmatch(r"raw/lab\.csv \(bytes 0-(\d+)\)", one[0]["path"])
+assert m, one[0]["path"]
+end = int(m.group(1))
+assert 0 < end < len(data) and data[end - 1:end] == b"\n", end
+assert one[0]["sha256"] == hashlib.sha256(data[:end]).hexdigest()
+two = {i["path"]: i for i in json.load(open("s2.json"))["inputs"]}
+assert two["raw/lab.csv"]["sha256"] == hashlib.sha256(data).hexdigest()
+assert two["raw/lab.csv"]["bytes"] == len(data)
+EOF
+ok "a shard records the bytes of its piece, the file's last shard the whole file"
+
 # Cuts on purpose: a gzip file of another dataset (which stays whole),
 # padded (empty gzip members with long names) to G bytes so that the one
 # boundary of 2 shards, at T/2, falls at byte X of the S-byte cut file:
