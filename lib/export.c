@@ -3,12 +3,15 @@
  * export.h).
  *
  * A shard loads the specification, the key and the consent registry,
- * then for each dataset streams its share of the input files through the
+ * then for each dataset streams its share of the inputs (whole files, or
+ * pieces of files cut at row boundaries: shard_plan, read_piece) through the
  * validator and the stages (period, consent, pseudonymisation, selection)
  * into <part>/<dataset>.csv, counting every row by fate, and collects the
  * identifying values it read into the leak set.  partial.json records the
- * counts, the inputs (with SHA-256) and what the shard was run with, so
- * that the merge can refuse partials that do not belong together.
+ * counts, the inputs (with SHA-256; for pieces, their bounds and hashes)
+ * and what the shard was run with, so that the merge can refuse partials
+ * that do not belong together, and check that the pieces of a cut file
+ * cover it and are of one and the same file (merge_piece).
  *
  * The merge re-reads each dataset's partial files in shard order through
  * the CSV reader (canonical CSV reads and writes back byte for byte),
