@@ -21,7 +21,8 @@
 static const char usage[] =
     "eds-export -P SPEC -k KEYFILE [--registry DIR] -o BUNDLE [--archive]\n"
     "                  [--encrypt-to CERT] [--sign-key KEY --sign-cert CERT]\n"
-    "                  [--at DATE] [--bagging-date DATE] [--shard I/N]\n"
+    "                  [--at DATE] [--bagging-date DATE]\n"
+    "                  [--shard I/N [--whole-files]]\n"
     "                  [--force] [--allow-unsafe-key] [-q] [--progress]\n"
     "                  [--stats FILE] [--journal FILE]\n"
     "       eds-export merge -P SPEC -k KEYFILE -o BUNDLE [--archive]\n"
@@ -35,7 +36,8 @@ static const char usage[] =
 enum {
 	OPT_CA = CLI_OPT_FIRST_TOOL, OPT_PROJECT, OPT_ALL, OPT_REGISTRY,
 	OPT_AT, OPT_ARCHIVE, OPT_ENCRYPT_TO, OPT_SIGN_KEY, OPT_SIGN_CERT,
-	OPT_FORCE, OPT_ALLOW_UNSAFE_KEY, OPT_SHARD, OPT_BAGGING_DATE
+	OPT_FORCE, OPT_ALLOW_UNSAFE_KEY, OPT_SHARD, OPT_BAGGING_DATE,
+	OPT_WHOLE_FILES
 };
 
 static const struct option options[] = {
@@ -59,6 +61,7 @@ static const struct option export_options[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "allow-unsafe-key", no_argument, NULL, OPT_ALLOW_UNSAFE_KEY },
 	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "whole-files", no_argument, NULL, OPT_WHOLE_FILES },
 	{ "bagging-date", required_argument, NULL, OPT_BAGGING_DATE },
 	{ NULL, 0, NULL, 0 }
 };
@@ -172,6 +175,12 @@ cmd_export(int argc, char **argv, int merge)
 				cli_usage_error("--shard does not go with merge");
 			parse_shard(optarg, &o.shard, &o.nshards);
 			break;
+		case OPT_WHOLE_FILES:
+			if (merge)
+				cli_usage_error("--whole-files does not go with "
+				    "merge");
+			o.whole_files = 1;
+			break;
 		case OPT_BAGGING_DATE:
 			o.bagging_date = optarg;
 			break;
@@ -192,6 +201,8 @@ cmd_export(int argc, char **argv, int merge)
 	    o.sign_key != NULL))
 		cli_usage_error("--archive, --encrypt-to and --sign-key belong "
 		    "to the merge, not to a shard");
+	if (o.whole_files && o.nshards == 0)
+		cli_usage_error("--whole-files goes with --shard");
 	if (merge && optind == argc)
 		cli_usage_error("merge needs the partial directories (PART ...)");
 	if (!merge && optind != argc)

@@ -55,6 +55,14 @@ struct eds_csv_reader {
 	int started;			/* BOM and separator settled */
 	int last_lf;			/* the input so far ends with LF */
 
+	/* A piece of a file (eds_csv_reader_piece). */
+	uint64_t consumed;		/* input bytes taken so far */
+	uint64_t piece_head;		/* after which skip lines are counted */
+	unsigned long skip;
+	int skip_pending;
+	int no_bom;
+	int cut, cut_failed;
+
 	eds_csv_row_fn fn;
 	void *ctx;
 	struct eds_error *err;
@@ -133,6 +141,23 @@ eds_csv_reader_free(struct eds_csv_reader *r)
 	eds_buf_release(&r->conv);
 	eds_buf_release(&r->head);
 	free(r);
+}
+
+void
+eds_csv_reader_piece(struct eds_csv_reader *r, uint64_t head, uint64_t start,
+    unsigned long skip, int cut)
+{
+	r->piece_head = head;
+	r->skip = skip;
+	r->skip_pending = skip > 0;
+	r->no_bom = head == 0 && start > 0;
+	r->cut = cut;
+}
+
+int
+eds_csv_reader_cut_failed(const struct eds_csv_reader *r)
+{
+	return r->cut_failed;
 }
 
 char
@@ -396,6 +421,12 @@ finish(struct eds_csv_reader *r)
 	int unterminated = 0;
 	unsigned long start = r->row_line;
 
+	if (r->cut && r->row_open) {
+		/* The piece ends inside a row: it must not be delivered. */
+		r->cut_failed = 1;
+		return eds_error_at(r->err, EDS_EX_DATAERR, r->rec.file, start,
+		    0, "the input ends inside the row starting here");
+	}
 	r->chunk = "";
 	r->row_off = r->line_end = 0;
 	if (r->mode == FEED && r->unfed > 0) {
@@ -494,7 +525,7 @@ start(struct eds_csv_reader *r, const char *p, size_t n)
 {
 	size_t s = 0;
 
-	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+	if (!r->no_bom && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
 		s = 3;
 		r->opt.encoding = EDS_ENC_UTF8;
 	}
@@ -507,13 +538,31 @@ start(struct eds_csv_reader *r, const char *p, size_t n)
 
 #define HEAD_MAX (64 * 1024)
 
+/* Take the input bytes p[0, n). */
+static void
+take(struct eds_csv_reader *r, const unsigned char *p, size_t n)
+{
+	r->consumed += n;
+	if (r->started)
+		feed_chunk(r, (const char *)p, 0, n);
+	else if (r->head.len == 0 && (n >= HEAD_MAX ||
+	    memchr(p, '\n', n) != NULL))
+		start(r, (const char *)p, n);	/* the usual case */
+	else {
+		/* A short first read (a pipe): gather a whole line. */
+		eds_buf_add(&r->head, p, n);
+		if (r->head.len >= HEAD_MAX || memchr(p, '\n', n) != NULL)
+			start(r, r->head.p, r->head.len);
+	}
+}
+
 int
 eds_csv_reader_run(struct eds_csv_reader *r, eds_csv_row_fn fn, void *ctx,
     struct eds_error *err)
 {
 	const unsigned char *p;
 	ssize_t got;
-	size_t n;
+	size_t n, k;
 
 	r->fn = fn;
 	r->ctx = ctx;
@@ -529,18 +578,19 @@ eds_csv_reader_run(struct eds_csv_reader *r, eds_csv_row_fn fn, void *ctx,
 		if (got == 0)
 			break;
 		n = (size_t)got;
-		if (r->started)
-			feed_chunk(r, (const char *)p, 0, n);
-		else if (r->head.len == 0 && (n >= HEAD_MAX ||
-		    memchr(p, '\n', n) != NULL))
-			start(r, (const char *)p, n);	/* the usual case */
-		else {
-			/* A short first read (a pipe): gather a whole line. */
-			eds_buf_add(&r->head, p, n);
-			if (r->head.len >= HEAD_MAX ||
-			    memchr(p, '\n', n) != NULL)
-				start(r, r->head.p, r->head.len);
+		if (r->skip_pending && r->consumed + n > r->piece_head) {
+			/* A piece: its lines follow the header's after a gap. */
+			k = (size_t)(r->piece_head - r->consumed);
+			if (k > 0)
+				take(r, p, k);
+			if (r->stopped)
+				return -1;
+			r->lines += r->skip;
+			r->skip_pending = 0;
+			p += k;
+			n -= k;
 		}
+		take(r, p, n);
 		if (r->stopped)
 			return -1;
 	}

@@ -17,6 +17,7 @@
 #define EDS_CSVREAD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "eds.h"
 #include "encoding.h"
@@ -53,6 +54,21 @@ struct eds_csv_reader *eds_csv_reader_new(struct eds_input *,
  */
 int eds_csv_reader_run(struct eds_csv_reader *, eds_csv_row_fn fn,
     void *ctx, struct eds_error *);
+/*
+ * Reading a piece of a file cut at row boundaries (shardplan.h), which
+ * the input presents as the file's first head bytes (its header row, or
+ * none) then the piece (eds_input_open_range), start being where the
+ * piece begins in the file.  Once the first head bytes are read, skip more
+ * lines are counted, so that every row keeps its line in the whole file;
+ * a piece that does not start the file (start > 0, head 0) has no BOM to
+ * strip.  With cut, the input ends at a cut, where a row must end: a row
+ * still open there (a quote still open, say, when the cut was found on a
+ * malformed line) is not delivered, and run fails with 65 and
+ * eds_csv_reader_cut_failed true.  Call before eds_csv_reader_run.
+ */
+void eds_csv_reader_piece(struct eds_csv_reader *, uint64_t head,
+    uint64_t start, unsigned long skip, int cut);
+int eds_csv_reader_cut_failed(const struct eds_csv_reader *);
 /* The separator in use (after detection). */
 char eds_csv_reader_sep(const struct eds_csv_reader *);
 /* Physical lines and blank lines read so far. */

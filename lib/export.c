@@ -3,12 +3,15 @@
  * export.h).
  *
  * A shard loads the specification, the key and the consent registry,
- * then for each dataset streams its share of the input files through the
+ * then for each dataset streams its share of the inputs (whole files, or
+ * pieces of files cut at row boundaries: shard_plan, read_piece) through the
  * validator and the stages (period, consent, pseudonymisation, selection)
  * into <part>/<dataset>.csv, counting every row by fate, and collects the
  * identifying values it read into the leak set.  partial.json records the
- * counts, the inputs (with SHA-256) and what the shard was run with, so
- * that the merge can refuse partials that do not belong together.
+ * counts, the inputs (with SHA-256; for pieces, their bounds and hashes)
+ * and what the shard was run with, so that the merge can refuse partials
+ * that do not belong together, and check that the pieces of a cut file
+ * cover it and are of one and the same file (merge_piece).
  *
  * The merge re-reads each dataset's partial files in shard order through
  * the CSV reader (canonical CSV reads and writes back byte for byte),
@@ -19,6 +22,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,12 +54,13 @@
 #include "registry.h"
 #include "schema.h"
 #include "select.h"
+#include "shardplan.h"
 #include "siphash.h"
 #include "tar.h"
 #include "validate.h"
 #include "xmalloc.h"
 
-#define PARTIAL_FORMAT "eds-partial 1"
+#define PARTIAL_FORMAT "eds-partial 2"
 #define PROGRESS_EVERY 65536
 
 /* A named count, in order of first use. */
@@ -97,10 +102,23 @@ counts_release(struct counts *cs)
 	cs->n = 0;
 }
 
+/* A piece of a file cut at row boundaries: bytes [start, end). */
+struct piece {
+	uint64_t start, end;
+	char sha256[EDS_SHA256_HEX];
+	unsigned shard;			/* the merge: who read it */
+};
+
 struct input_file {
 	char *path;
-	char sha256[EDS_SHA256_HEX];
-	uint64_t bytes;
+	char sha256[EDS_SHA256_HEX];	/* the whole file ("" if unknown) */
+	uint64_t bytes;			/* the whole file */
+	/* A shard's piece of a cut file; the merge: the pieces gathered. */
+	int piece;
+	struct piece own;
+	struct piece *pieces;		/* the last shard's list of all */
+	size_t npieces;
+	int open;			/* the merge: its last piece not seen */
 };
 
 /* What happened to one dataset (in one shard, or summed over shards). */
@@ -120,22 +138,36 @@ account_release(struct ds_account *a)
 	size_t i;
 
 	counts_release(&a->excluded);
-	for (i = 0; i < a->ninputs; i++)
+	for (i = 0; i < a->ninputs; i++) {
 		free(a->inputs[i].path);
+		free(a->inputs[i].pieces);
+	}
 	free(a->inputs);
 	memset(a, 0, sizeof *a);
 }
 
-static void
+static struct input_file *
 account_input(struct ds_account *a, const char *path, const char *sha,
     uint64_t bytes)
 {
+	struct input_file *f;
+
 	a->inputs = xreallocarray(a->inputs, a->ninputs + 1,
 	    sizeof *a->inputs);
-	a->inputs[a->ninputs].path = xstrdup(path);
-	snprintf(a->inputs[a->ninputs].sha256, EDS_SHA256_HEX, "%s", sha);
-	a->inputs[a->ninputs].bytes = bytes;
-	a->ninputs++;
+	f = &a->inputs[a->ninputs++];
+	memset(f, 0, sizeof *f);
+	f->path = xstrdup(path);
+	snprintf(f->sha256, EDS_SHA256_HEX, "%s", sha);
+	f->bytes = bytes;
+	return f;
+}
+
+static void
+add_piece(struct input_file *f, const struct piece *pc)
+{
+	f->pieces = xreallocarray(f->pieces, f->npieces + 1,
+	    sizeof *f->pieces);
+	f->pieces[f->npieces++] = *pc;
 }
 
 static int remove_tree(const char *);
@@ -276,86 +308,227 @@ shard_ds_release(struct shard_ds *s)
 /* The tag of column c of dataset d in the leak set. */
 #define TAG(d, c) ((d) << 16 | (c))
 
-/* floor(a * b / c) without overflow, for a <= c. */
-static uint64_t
-mul_div(uint64_t a, uint64_t b, uint64_t c)
+/* 1 if the file starts with the gzip magic (1f 8b), 0 if not, -1 (66). */
+static int
+is_gzip(const char *path, struct eds_error *err)
 {
-#ifdef __SIZEOF_INT128__
-	return (uint64_t)((unsigned __int128)a * b / c);
-#else
-	uint64_t q = 0, r = 0, i;
+	unsigned char m[2];
+	ssize_t n;
+	int fd;
 
-	/* b is small (a shard count): add a, b times, modulo c. */
-	for (i = 0; i < b; i++) {
-		r += a;
-		while (r >= c) {
-			r -= c;
-			q++;
-		}
-	}
-	return q;
-#endif
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return eds_error_errno(err, EDS_EX_NOINPUT, errno,
+		    "cannot read '%s'", path);
+	do
+		n = read(fd, m, 2);
+	while (n == -1 && errno == EINTR);
+	close(fd);
+	if (n == -1)
+		return eds_error_errno(err, EDS_EX_NOINPUT, errno,
+		    "cannot read '%s'", path);
+	return n == 2 && m[0] == 0x1f && m[1] == 0x8b;
 }
 
 /*
- * Which shard reads each input file: owner[d][j] for file j of dataset
- * d, from 1 to nshards.  The files of every dataset, in order, are laid
- * end to end and weighed by their size; a file goes to the shard in
- * whose 1/nshards of the total bytes its middle falls.  So each shard
- * reads about as many bytes as the others, even when a project has
- * several one-file datasets, and each dataset's files are split into
- * contiguous runs in shard order, which is what makes the merged bundle
- * byte-identical to a single run.  Every shard computes the same split
- * from the same files (they must not change between the shards of a
- * run).  66 if an input cannot be read.
+ * Which shard reads what of each input file (shardplan.h): the files of
+ * every dataset, in order, laid end to end; a plain file is cut at row
+ * boundaries (unless whole_files), a gzip file goes whole to the shard
+ * its middle falls in.  So each shard reads about as many bytes as the
+ * others, even for a project of one large file, and each dataset's rows
+ * are split into contiguous runs in shard order, which is what makes the
+ * merged bundle byte-identical to a single run.  Every shard computes the
+ * same plan from the same files (the merge checks that they did not
+ * change between the shards of a run).  66 if an input cannot be read.
  */
-static unsigned **
-shard_owners(const struct eds_project *p, unsigned nshards,
-    struct eds_error *err)
+static int
+shard_plan(const struct eds_project *p, unsigned nshards, int whole_files,
+    struct eds_shard_plan *plan, struct eds_error *err)
 {
-	unsigned **owner = xcalloc(p->ndatasets, sizeof *owner);
-	uint64_t *size, total = 0, cum = 0, n = 0, k = 0;
 	struct stat st;
 	size_t d, j;
+	int gz = 0;
 
+	eds_shard_plan_init(plan, nshards);
 	for (d = 0; d < p->ndatasets; d++)
-		n += p->datasets[d].ninputs;
-	size = xcalloc(n + 1, sizeof *size);
-	for (d = 0; d < p->ndatasets; d++)
-		for (j = 0; j < p->datasets[d].ninputs; j++, k++) {
-			if (stat(p->datasets[d].inputs[j], &st) == -1) {
-				eds_error_errno(err, EDS_EX_NOINPUT, errno,
-				    "cannot read '%s'",
-				    p->datasets[d].inputs[j]);
-				free(size);
-				for (d = 0; d < p->ndatasets; d++)
-					free(owner[d]);
-				free(owner);
-				return NULL;
+		for (j = 0; j < p->datasets[d].ninputs; j++) {
+			const char *path = p->datasets[d].inputs[j];
+
+			if (stat(path, &st) == -1)
+				return eds_error_errno(err, EDS_EX_NOINPUT,
+				    errno, "cannot read '%s'", path);
+			if (nshards > 1 && !whole_files && st.st_size > 0 &&
+			    (gz = is_gzip(path, err)) == -1)
+				return -1;
+			eds_shard_plan_add(plan, (uint64_t)st.st_size,
+			    whole_files || gz || !S_ISREG(st.st_mode));
+		}
+	eds_shard_plan_compute(plan);
+	return 0;
+}
+
+/* Read an input (a whole file or a piece) through the dataset's stages. */
+static int
+read_input(struct shard_ds *s, struct eds_csv_reader *r, const char *path,
+    struct eds_error *err)
+{
+	int rc;
+
+	s->saw_header = 0;
+	eds_validator_positional(s->v);
+	rc = eds_csv_reader_run(r, shard_row, s, err);
+	if (rc == 0 && s->schema->header && !s->saw_header)
+		rc = eds_error_at(err, EDS_EX_DATAERR, path, 0, 0,
+		    "file is empty (expected a header row)");
+	s->bytes_done += eds_input_stored_bytes(s->in);
+	return rc;
+}
+
+static int
+read_whole(struct shard_ds *s, const char *path, struct eds_error *err)
+{
+	struct eds_csv_reader *r;
+	char sha[EDS_SHA256_HEX];
+	int rc;
+
+	if ((s->in = eds_input_open(path, err)) == NULL)
+		return -1;
+	r = eds_csv_reader_new(s->in, &s->schema->csv);
+	rc = read_input(s, r, path, err);
+	eds_csv_reader_free(r);
+	eds_input_sha256(s->in, sha);
+	account_input(s->acc, path, sha, eds_input_stored_bytes(s->in));
+	eds_input_close(s->in);
+	s->in = NULL;
+	return rc;
+}
+
+/*
+ * Shard k's piece of cut file fi of the plan: scan the file from its start
+ * to the piece's end to find the cuts, then read the piece after the
+ * file's header row, with its true line numbers.  The file's last shard
+ * (whose piece ends the file, possibly empty) hashes as it scans: the
+ * whole file and every piece, for the merge to check them.  A piece that
+ * does not end where a row ends is 65: the scan misjudged a malformed
+ * row, and only --whole-files can read that file in shards.
+ */
+static int
+read_piece(struct shard_ds *s, const char *path,
+    const struct eds_shard_plan *plan, size_t fi, unsigned k,
+    struct eds_error *err)
+{
+	const struct eds_shard_file *f = &plan->files[fi];
+	int last = k == f->last, rc = -1;
+	struct eds_rowscan *sc;
+	struct eds_csv_reader *r = NULL;
+	struct eds_csv_options csv = s->schema->csv;
+	struct eds_cut c;
+	struct input_file *in;
+	struct piece own, *all = NULL;
+	size_t nall = 0;
+	uint64_t from, to, head = 0;
+	unsigned long line = 1, end_line = 0, skip;
+	unsigned j;
+
+	if ((sc = eds_rowscan_open(path, csv.sep, last, err)) == NULL)
+		return -1;
+	memset(&own, 0, sizeof own);
+	eds_shard_plan_target(plan, fi, k, &from, &to);
+	if (last) {
+		/* Every cut, hashing the pieces between them. */
+		for (j = f->first + 1; j <= k; j++) {
+			eds_shard_plan_target(plan, fi, j, &from, &to);
+			if (eds_rowscan_cut(sc, from, &c, err) == -1)
+				goto done;
+			if (c.offset > own.start) {
+				all = xreallocarray(all, nall + 1, sizeof *all);
+				all[nall].start = own.start;
+				all[nall].end = c.offset;
+				memcpy(all[nall++].sha256, c.sha256,
+				    EDS_SHA256_HEX);
 			}
-			/* At least 1: empty files are spread too. */
-			size[k] = st.st_size > 0 ? (uint64_t)st.st_size : 1;
-			total += size[k];
+			own.start = c.offset;
+			line = c.line;
 		}
-	for (d = 0, k = 0; d < p->ndatasets; d++) {
-		owner[d] = xcalloc(p->datasets[d].ninputs + 1,
-		    sizeof *owner[d]);
-		for (j = 0; j < p->datasets[d].ninputs; j++, k++) {
-			uint64_t s = mul_div(2 * cum + size[k], nshards,
-			    2 * total);
-
-			owner[d][j] = (unsigned)(s < nshards ? s + 1 : nshards);
-			cum += size[k];
+		own.end = f->size;
+	} else {
+		if (k > f->first) {
+			if (eds_rowscan_cut(sc, from, &c, err) == -1)
+				goto done;
+			own.start = c.offset;
+			line = c.line;
 		}
+		if (eds_rowscan_cut(sc, to, &c, err) == -1)
+			goto done;
+		own.end = c.offset;
+		end_line = c.line;
 	}
-	free(size);
-	return owner;
+	if (own.start < own.end) {
+		/* The piece, after the header row, with the file's lines. */
+		if (own.start > 0 && s->schema->header)
+			head = eds_rowscan_head(sc);
+		skip = line - 1 - (head > 0 ? eds_rowscan_head_lines(sc) : 0);
+		if ((s->in = eds_input_open_range(path, head, own.start,
+		    own.end, err)) == NULL)
+			goto done;
+		if (last)
+			eds_input_hash_also(s->in, eds_rowscan_digest(sc));
+		if (own.start > 0) {
+			csv.sep = eds_rowscan_sep(sc);
+			if (eds_rowscan_bom(sc))
+				csv.encoding = EDS_ENC_UTF8;
+		}
+		r = eds_csv_reader_new(s->in, &csv);
+		eds_csv_reader_piece(r, head, own.start, skip,
+		    own.end < f->size);
+		if (read_input(s, r, path, err) == -1) {
+			if (eds_csv_reader_cut_failed(r))
+				eds_error_at(err, EDS_EX_DATAERR, path,
+				    end_line, 0, "cannot cut the file at byte "
+				    "%llu: the rows there do not end where the "
+				    "scan found (a quote out of place?); run the "
+				    "shards with --whole-files",
+				    (unsigned long long)own.end);
+			goto done;
+		}
+		eds_input_sha256(s->in, own.sha256);
+	} else if (!last) {
+		rc = 0;		/* an empty piece: nothing to read or record */
+		goto done;
+	} else
+	{
+		unsigned char none[EDS_SHA256_LEN];
+
+		eds_sha256("", 0, none);
+		eds_hex(none, EDS_SHA256_LEN, own.sha256);
+	}
+	in = account_input(s->acc, path, "", own.end - own.start);
+	in->piece = 1;
+	in->own = own;
+	if (last) {
+		eds_rowscan_sha256(sc, in->sha256);
+		in->bytes = f->size;
+		if (own.start < own.end) {
+			all = xreallocarray(all, nall + 1, sizeof *all);
+			all[nall++] = own;
+		}
+		in->pieces = all;
+		in->npieces = nall;
+		all = NULL;
+	}
+	rc = 0;
+done:
+	eds_csv_reader_free(r);
+	eds_input_close(s->in);
+	s->in = NULL;
+	eds_rowscan_free(sc);
+	free(all);
+	return rc;
 }
 
 static int
 shard_dataset(const struct eds_export_options *o,
     const struct eds_project *p, size_t di, unsigned shard,
-    const unsigned *owner,
+    const struct eds_shard_plan *plan, size_t base,
     const struct eds_registry *reg, const struct eds_consent_rules *rules,
     const struct eds_domain *dom, struct eds_leakset *leaks,
     const char *partdir, struct ds_account *acc, struct eds_error *err)
@@ -364,8 +537,7 @@ shard_dataset(const struct eds_export_options *o,
 	struct shard_ds s;
 	struct eds_stage st;
 	struct eds_header h;
-	struct eds_csv_reader *r;
-	char sha[EDS_SHA256_HEX], *path;
+	char *path;
 	size_t i;
 	int rc = -1;
 
@@ -444,29 +616,16 @@ shard_dataset(const struct eds_export_options *o,
 	    eds_csv_write_header(s.out, eds_pipeline_header(&s.pl), err) == -1)
 		goto done;
 
-	/* This shard's share of the inputs (see shard_owners). */
+	/* This shard's share of the inputs (see shard_plan). */
 	for (i = 0; i < d->ninputs; i++) {
-		if (owner[i] != shard)
+		const struct eds_shard_file *f = &plan->files[base + i];
+
+		if (shard < f->first || shard > f->last)
 			continue;
-		if ((s.in = eds_input_open(d->inputs[i], err)) == NULL)
+		if ((f->first == f->last ? read_whole(&s, d->inputs[i], err) :
+		    read_piece(&s, d->inputs[i], plan, base + i, shard,
+		    err)) == -1)
 			goto done;
-		r = eds_csv_reader_new(s.in, &s.schema->csv);
-		s.saw_header = 0;
-		eds_validator_positional(s.v);
-		rc = eds_csv_reader_run(r, shard_row, &s, err);
-		if (rc == 0 && s.schema->header && !s.saw_header)
-			rc = eds_error_at(err, EDS_EX_DATAERR, d->inputs[i],
-			    0, 0, "file is empty (expected a header row)");
-		eds_csv_reader_free(r);
-		eds_input_sha256(s.in, sha);
-		account_input(acc, d->inputs[i], sha,
-		    eds_input_stored_bytes(s.in));
-		s.bytes_done += eds_input_stored_bytes(s.in);
-		eds_input_close(s.in);
-		s.in = NULL;
-		if (rc == -1)
-			goto done;
-		rc = -1;
 	}
 	if (eds_pipeline_finish(&s.pl, err) == -1)
 		goto done;
@@ -524,11 +683,54 @@ json_counts(struct eds_buf *b, const struct counts *cs)
 	eds_buf_addch(b, '}');
 }
 
+static void
+json_piece(struct eds_buf *b, const struct piece *pc)
+{
+	eds_buf_addf(b, "{\"start\":%llu,\"end\":%llu,\"sha256\":",
+	    (unsigned long long)pc->start, (unsigned long long)pc->end);
+	eds_json_str(b, pc->sha256);
+	eds_buf_addch(b, '}');
+}
+
+/*
+ * An input a shard read: a whole file (path, sha256, bytes), or a piece
+ * (path, piece), which for the file's last shard also has the whole
+ * file's sha256 and bytes and all its non-empty pieces.
+ */
+static void
+json_input(struct eds_buf *b, size_t j, const struct input_file *f)
+{
+	size_t k;
+
+	eds_buf_addstr(b, j ? ",{\"path\":" : "{\"path\":");
+	eds_json_str(b, f->path);
+	if (f->piece) {
+		eds_buf_addstr(b, ",\"piece\":");
+		json_piece(b, &f->own);
+	}
+	if (!f->piece || f->sha256[0] != '\0') {
+		eds_buf_addstr(b, ",\"sha256\":");
+		eds_json_str(b, f->sha256);
+		eds_buf_addf(b, ",\"bytes\":%llu",
+		    (unsigned long long)f->bytes);
+	}
+	if (f->piece && f->sha256[0] != '\0') {
+		eds_buf_addstr(b, ",\"pieces\":[");
+		for (k = 0; k < f->npieces; k++) {
+			if (k > 0)
+				eds_buf_addch(b, ',');
+			json_piece(b, &f->pieces[k]);
+		}
+		eds_buf_addch(b, ']');
+	}
+	eds_buf_addch(b, '}');
+}
+
 static int
 write_partial_json(const char *partdir, const struct eds_project *p,
     const char *key_id, const char *at, const char *generation,
-    unsigned shard, unsigned nshards, const struct ds_account *acc,
-    struct eds_error *err)
+    unsigned shard, unsigned nshards, int whole_files,
+    const struct ds_account *acc, struct eds_error *err)
 {
 	struct eds_buf b = EDS_BUF_INIT;
 	struct eds_output *out;
@@ -548,8 +750,8 @@ write_partial_json(const char *partdir, const struct eds_project *p,
 	eds_json_str(&b, generation);
 	eds_buf_addstr(&b, ",\"domain\":");
 	eds_json_str(&b, p->domain);
-	eds_buf_addf(&b, ",\"shard\":%u,\"nshards\":%u,\"datasets\":[",
-	    shard, nshards);
+	eds_buf_addf(&b, ",\"shard\":%u,\"nshards\":%u,\"files\":\"%s\","
+	    "\"datasets\":[", shard, nshards, whole_files ? "whole" : "cut");
 	for (i = 0; i < p->ndatasets; i++) {
 		eds_buf_addstr(&b, i ? ",{\"name\":" : "{\"name\":");
 		eds_json_str(&b, p->datasets[i].name);
@@ -562,14 +764,8 @@ write_partial_json(const char *partdir, const struct eds_project *p,
 		eds_buf_addstr(&b, ",\"policy_sha256\":");
 		eds_json_str(&b, acc[i].policy_sha256);
 		eds_buf_addstr(&b, ",\"inputs\":[");
-		for (j = 0; j < acc[i].ninputs; j++) {
-			eds_buf_addstr(&b, j ? ",{\"path\":" : "{\"path\":");
-			eds_json_str(&b, acc[i].inputs[j].path);
-			eds_buf_addstr(&b, ",\"sha256\":");
-			eds_json_str(&b, acc[i].inputs[j].sha256);
-			eds_buf_addf(&b, ",\"bytes\":%llu}",
-			    (unsigned long long)acc[i].inputs[j].bytes);
-		}
+		for (j = 0; j < acc[i].ninputs; j++)
+			json_input(&b, j, &acc[i].inputs[j]);
 		eds_buf_addstr(&b, "]}");
 	}
 	eds_buf_addstr(&b, "]}\n");
@@ -595,9 +791,26 @@ account_run(struct eds_run *run, const struct eds_project *p,
 
 	for (i = 0; i < p->ndatasets; i++) {
 		eds_run_count(run, "rows_in", acc[i].rows_in);
-		for (j = 0; j < acc[i].ninputs; j++)
-			eds_run_input(run, acc[i].inputs[j].path,
-			    acc[i].inputs[j].sha256, acc[i].inputs[j].bytes);
+		for (j = 0; j < acc[i].ninputs; j++) {
+			const struct input_file *f = &acc[i].inputs[j];
+
+			/*
+			 * A shard's piece of a cut file: the bytes it read,
+			 * named so; the file's last shard scanned and read
+			 * all of it, and records the whole file.
+			 */
+			if (f->piece && f->sha256[0] == '\0') {
+				char *what = xasprintf("%s (bytes %llu-%llu)",
+				    f->path, (unsigned long long)f->own.start,
+				    (unsigned long long)f->own.end);
+
+				eds_run_input(run, what, f->own.sha256,
+				    f->own.end - f->own.start);
+				free(what);
+			} else
+				eds_run_input(run, f->path, f->sha256,
+				    f->bytes);
+		}
 	}
 	for (i = 0; i < p->ndatasets; i++)
 		eds_run_count(run, "rows_out", acc[i].rows_out);
@@ -670,14 +883,15 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 	struct eds_registry_info rinfo;
 	char at[64], generation[32], *path = NULL;
 	const char *regdir;
-	size_t i;
-	unsigned **owner = NULL;
+	size_t i, base;
+	struct eds_shard_plan plan;
 	int rc = -1, made = 0, slot = -1;
 
 	if (o->nshards == 0 || o->shard == 0 || o->shard > o->nshards)
 		return eds_error_set(err, EDS_EX_USAGE,
 		    "shard %u of %u does not exist", o->shard, o->nshards);
 	memset(&key, 0, sizeof key);
+	eds_shard_plan_init(&plan, 1);
 	eds_consent_rules_init(&rules);
 	if ((p = eds_project_load(o->project, err)) == NULL)
 		goto done;
@@ -737,18 +951,20 @@ eds_export_shard(const struct eds_export_options *o, struct eds_run *run,
 	made = 1;
 	slot = eds_output_temp_dir(o->output);
 	eds_output_signals_release(&saved);
-	if ((owner = shard_owners(p, o->nshards, err)) == NULL)
+	if (shard_plan(p, o->nshards, o->whole_files, &plan, err) == -1)
 		goto done;
 	leaks = eds_leakset_new(lkey);
 	acc = xcalloc(p->ndatasets, sizeof *acc);
-	for (i = 0; i < p->ndatasets; i++)
-		if (shard_dataset(o, p, i, o->shard, owner[i], reg, &rules,
+	for (i = 0, base = 0; i < p->ndatasets; i++) {
+		if (shard_dataset(o, p, i, o->shard, &plan, base, reg, &rules,
 		    dom, leaks, o->output, &acc[i], err) == -1)
 			goto done;
+		base += p->datasets[i].ninputs;
+	}
 	path = xasprintf("%s/identifiers.bin", o->output);
 	if (eds_leakset_save(leaks, path, err) == -1 ||
 	    write_partial_json(o->output, p, run->key_id, at, generation,
-	    o->shard, o->nshards, acc, err) == -1)
+	    o->shard, o->nshards, o->whole_files, acc, err) == -1)
 		goto done;
 	rc = 0;
 done:
@@ -761,9 +977,7 @@ done:
 			account_release(&acc[i]);
 		free(acc);
 	}
-	for (i = 0; owner != NULL && i < p->ndatasets; i++)
-		free(owner[i]);
-	free(owner);
+	eds_shard_plan_release(&plan);
 	free(path);
 	eds_leakset_free(leaks);
 	eds_consent_filter_free(probe);
@@ -922,6 +1136,126 @@ same_member(const struct part *pts, size_t n, const char *key,
 	return 0;
 }
 
+/* A piece as partial.json gives it; 0, or -1 if malformed. */
+static int
+json_get_piece(const struct eds_jnode *o, struct piece *pc)
+{
+	const struct eds_jnode *a, *b, *h;
+
+	if (o == NULL || (a = jget(o, "start", EDS_JNUM)) == NULL ||
+	    (b = jget(o, "end", EDS_JNUM)) == NULL ||
+	    (h = jget(o, "sha256", EDS_JSTR)) == NULL ||
+	    strlen(h->str) != EDS_SHA256_HEX - 1)
+		return -1;
+	pc->start = strtoull(a->str, NULL, 10);
+	pc->end = strtoull(b->str, NULL, 10);
+	snprintf(pc->sha256, sizeof pc->sha256, "%s", h->str);
+	return pc->start <= pc->end ? 0 : -1;
+}
+
+/*
+ * A piece of a cut file, read by shard pt: it must follow the pieces
+ * before it (shards in order) without a gap or an overlap; the first
+ * starts the file.  The file's last shard lists every piece with its
+ * SHA-256 as it hashed them while scanning: each shard's piece must be
+ * that one (else the file changed between the shards).  The file is then
+ * recorded whole, as a single run records it.
+ */
+static int
+merge_piece(const struct part *pt, const struct eds_jnode *f,
+    const char *path, struct ds_account *acc, struct eds_error *err)
+{
+	struct input_file *in = acc->ninputs > 0 ?
+	    &acc->inputs[acc->ninputs - 1] : NULL;
+	const struct eds_jnode *list, *sha, *bytes;
+	struct piece pc, want;
+	size_t k;
+
+	if (json_get_piece(jget(f, "piece", EDS_JOBJ), &pc) == -1)
+		return eds_error_at(err, EDS_EX_DATAERR, pt->dir, 0, 0,
+		    "partial.json has a malformed piece of '%s'", path);
+	pc.shard = pt->shard;
+	if (pc.start == 0 && pc.end > 0) {
+		in = account_input(acc, path, "", 0);
+		in->open = 1;
+	} else if (pc.start < pc.end || jget(f, "pieces", EDS_JARR) != NULL) {
+		if (in == NULL || !in->open || strcmp(in->path, path) != 0 ||
+		    in->own.end != pc.start)
+			return eds_error_at(err, EDS_EX_DATAERR, path, 0, 0,
+			    "the pieces the shards read of this file do not "
+			    "follow each other: shard %u read bytes %llu-%llu, "
+			    "after bytes 0-%llu (were the shards run with the "
+			    "same inputs?)", pt->shard,
+			    (unsigned long long)pc.start,
+			    (unsigned long long)pc.end, in != NULL && in->open &&
+			    strcmp(in->path, path) == 0 ?
+			    (unsigned long long)in->own.end : 0ULL);
+	} else
+		return 0;	/* empty, not the last: nothing was read */
+	if (pc.start < pc.end)
+		add_piece(in, &pc);
+	in->own.end = pc.end;
+	if ((list = jget(f, "pieces", EDS_JARR)) == NULL)
+		return 0;
+
+	/* The last piece: check them all against the last shard's list. */
+	sha = jget(f, "sha256", EDS_JSTR);
+	bytes = jget(f, "bytes", EDS_JNUM);
+	if (sha == NULL || strlen(sha->str) != EDS_SHA256_HEX - 1 ||
+	    bytes == NULL)
+		return eds_error_at(err, EDS_EX_DATAERR, pt->dir, 0, 0,
+		    "partial.json has no checksum for '%s'", path);
+	for (k = 0; k < list->n || k < in->npieces; k++) {
+		if (k >= list->n || k >= in->npieces ||
+		    json_get_piece(list->items[k], &want) == -1 ||
+		    want.start != in->pieces[k].start ||
+		    want.end != in->pieces[k].end)
+			return eds_error_at(err, EDS_EX_DATAERR, path, 0, 0,
+			    "the file changed between the shards: shard %u "
+			    "found its cuts elsewhere than shard %u did",
+			    pt->shard, k < in->npieces ? in->pieces[k].shard :
+			    pt->shard);
+		if (strcmp(want.sha256, in->pieces[k].sha256) != 0)
+			return eds_error_at(err, EDS_EX_DATAERR, path, 0, 0,
+			    "the file changed between the shards: bytes "
+			    "%llu-%llu as shard %u read them differ from what "
+			    "shard %u read", (unsigned long long)want.start,
+			    (unsigned long long)want.end, in->pieces[k].shard,
+			    pt->shard);
+	}
+	in->bytes = strtoull(bytes->str, NULL, 10);
+	if (in->own.end != in->bytes)
+		return eds_error_at(err, EDS_EX_DATAERR, path, 0, 0,
+		    "the shards read bytes 0-%llu of this file, of %llu",
+		    (unsigned long long)in->own.end,
+		    (unsigned long long)in->bytes);
+	snprintf(in->sha256, sizeof in->sha256, "%s", sha->str);
+	in->open = 0;
+	return 0;
+}
+
+/* Every shard cut files, or every shard read them whole (--whole-files). */
+static int
+same_files(const struct part *pts, size_t n, struct eds_error *err)
+{
+	const struct eds_jnode *v;
+	size_t i;
+	int w0 = (v = jget(pts[0].json, "files", EDS_JSTR)) != NULL &&
+	    strcmp(v->str, "whole") == 0, w;
+
+	for (i = 1; i < n; i++) {
+		w = (v = jget(pts[i].json, "files", EDS_JSTR)) != NULL &&
+		    strcmp(v->str, "whole") == 0;
+		if (w != w0)
+			return eds_error_at(err, EDS_EX_DATAERR, pts[i].dir, 0,
+			    0, "shard %u was run %s --whole-files and shard %u "
+			    "%s: run every shard the same way", pts[i].shard,
+			    w ? "with" : "without", pts[0].shard,
+			    w0 ? "with" : "without");
+	}
+	return 0;
+}
+
 /*
  * Sum a part's dataset i into acc.  Every part must have read the same
  * schema and policy (first is the first part): a file edited between
@@ -967,12 +1301,34 @@ sum_part(const struct part *pt, const struct eds_dataset_spec *ds, size_t i,
 			f = v->items[j];
 			path = jget(f, "path", EDS_JSTR);
 			sha = jget(f, "sha256", EDS_JSTR);
+			if (path != NULL && jget(f, "piece", EDS_JOBJ) != NULL) {
+				if (merge_piece(pt, f, path->str, acc,
+				    err) == -1)
+					return -1;
+				continue;
+			}
 			if (path == NULL || sha == NULL)
 				continue;
 			account_input(acc, path->str, sha->str,
 			    jget(f, "bytes", EDS_JNUM) != NULL ? strtoull(
 			    jget(f, "bytes", EDS_JNUM)->str, NULL, 10) : 0);
 		}
+	return 0;
+}
+
+/* Every cut file of the dataset had its last piece. */
+static int
+pieces_complete(const struct ds_account *acc, struct eds_error *err)
+{
+	size_t j;
+
+	for (j = 0; j < acc->ninputs; j++)
+		if (acc->inputs[j].open)
+			return eds_error_at(err, EDS_EX_DATAERR,
+			    acc->inputs[j].path, 0, 0, "the shards read only "
+			    "bytes 0-%llu of this file: no shard read its last "
+			    "piece (were the shards run with the same inputs?)",
+			    (unsigned long long)acc->inputs[j].own.end);
 	return 0;
 }
 
@@ -1371,7 +1727,8 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 		}
 	if (check_shards(pts, ndirs, err) == -1)
 		goto done;
-	if (same_member(pts, ndirs, "key_id", &key_id, err) == -1 ||
+	if (same_files(pts, ndirs, err) == -1 ||
+	    same_member(pts, ndirs, "key_id", &key_id, err) == -1 ||
 	    same_member(pts, ndirs, "consent_at", &at, err) == -1 ||
 	    same_member(pts, ndirs, "registry_generation", &generation,
 	    err) == -1 ||
@@ -1395,11 +1752,14 @@ eds_export_merge(const struct eds_export_options *o, char *const *dirs,
 	leak_key(&key, domain, lkey);
 	eds_key_wipe(&key);
 	acc = xcalloc(p->ndatasets, sizeof *acc);
-	for (i = 0; i < p->ndatasets; i++)
+	for (i = 0; i < p->ndatasets; i++) {
 		for (j = 0; j < ndirs; j++)
 			if (sum_part(&pts[j], &p->datasets[i], i, j == 0,
 			    &acc[i], err) == -1)
 				goto done;
+		if (pieces_complete(&acc[i], err) == -1)
+			goto done;
+	}
 	for (i = 0; i < p->ndatasets; i++)
 		if (reject_rate_exceeded(p, &p->datasets[i], &acc[i], err))
 			goto done;

@@ -11,14 +11,16 @@
  * encrypted and signed.
  *
  * The work is split in two halves so that it can be sharded: a shard runs
- * the streaming pass over its share of the input files (whole files: the
- * files of all datasets laid end to end and cut into N runs of about
- * equal bytes, each dataset's files staying in order) and writes a
+ * the streaming pass over its share of the input bytes (the files of all
+ * datasets laid end to end and cut into N runs of about equal bytes,
+ * each dataset's files staying in order; a plain file is cut at row
+ * boundaries, a gzip file stays whole, see shardplan.h) and writes a
  * partial directory (data files, counts, the identifiers it saw);
  * a merge concatenates the partials in shard order and does everything
  * else once.  A whole run is shard 1 of 1 followed by the merge, so a
  * sharded run gives byte-identical data files and manifests by
- * construction.
+ * construction; the pieces of a cut file are checked to end exactly at
+ * their cuts, and to be of one and the same file (SHA-256).
  *
  * A partial directory holds partial.json, identifiers.bin (hashes only,
  * see leakscan.h) and <dataset>.csv per dataset.
@@ -48,6 +50,7 @@ struct eds_export_options {
 	const char *sign_cert;
 	const char *bagging_date;	/* YYYY-MM-DD; NULL: today (UTC) */
 	unsigned shard, nshards;	/* eds_export_shard: shard of nshards */
+	int whole_files;		/* never cut a file (shardplan.h) */
 	/* Callbacks (each may be NULL). */
 	void (*progress)(void *ctx, uint64_t rows, uint64_t bytes);
 	void (*on_reject)(void *ctx, const char *dataset,

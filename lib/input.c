@@ -34,7 +34,52 @@ struct eds_input {
 	z_stream z;
 	int z_init;
 	unsigned char *obuf;	/* inflated bytes for eds_input_next */
+	struct eds_sha256 *also;	/* eds_input_hash_also */
+	int range;		/* eds_input_open_range: */
+	uint64_t roff;		/* next offset to read */
+	uint64_t rhead, rstart, rend;
 };
+
+/* fill for a range: the head, then [rstart, rend), with pread. */
+static int
+fill_range(struct eds_input *in, struct eds_error *err)
+{
+	uint64_t stop;
+	size_t want;
+	ssize_t n;
+	int head;
+
+	if (in->roff >= in->rhead && in->roff < in->rstart)
+		in->roff = in->rstart;
+	head = in->roff < in->rhead;
+	stop = head ? in->rhead : in->rend;
+	if (in->roff >= stop) {
+		in->eof = 1;
+		return 0;
+	}
+	want = stop - in->roff < STORED_BUF ? (size_t)(stop - in->roff) :
+	    STORED_BUF;
+	do
+		n = pread(in->fd, in->sbuf, want, (off_t)in->roff);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return eds_error_errno(err, EDS_EX_IOERR, errno,
+		    "cannot read '%s'", in->name);
+	if (n == 0)
+		return eds_error_at(err, EDS_EX_DATAERR, in->name, 0, 0,
+		    "the file ends before byte %llu: it changed while the "
+		    "shards ran", (unsigned long long)stop);
+	in->roff += (uint64_t)n;
+	in->spos = 0;
+	in->slen = (size_t)n;
+	if (!head) {
+		in->stored += (uint64_t)n;
+		eds_sha256_update(&in->sha, in->sbuf, (size_t)n);
+		if (in->also != NULL)
+			eds_sha256_update(in->also, in->sbuf, (size_t)n);
+	}
+	return 1;
+}
 
 /* Fill sbuf with more stored bytes; 0 at EOF, -1 on error. */
 static int
@@ -46,6 +91,8 @@ fill(struct eds_input *in, struct eds_error *err)
 		return 1;
 	if (in->eof)
 		return 0;
+	if (in->range)
+		return fill_range(in, err);
 	for (;;) {
 		n = read(in->fd, in->sbuf, STORED_BUF);
 		if (n == -1 && errno == EINTR)
@@ -63,6 +110,8 @@ fill(struct eds_input *in, struct eds_error *err)
 	}
 	in->stored += (uint64_t)n;
 	eds_sha256_update(&in->sha, in->sbuf, (size_t)n);
+	if (in->also != NULL)
+		eds_sha256_update(in->also, in->sbuf, (size_t)n);
 	return 1;
 }
 
@@ -139,6 +188,44 @@ eds_input_open(const char *path, struct eds_error *err)
 fail:
 	eds_input_close(in);
 	return NULL;
+}
+
+struct eds_input *
+eds_input_open_range(const char *path, uint64_t head, uint64_t start,
+    uint64_t end, struct eds_error *err)
+{
+	struct eds_input *in;
+	struct stat st;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		eds_error_errno(err, EDS_EX_NOINPUT, errno, "cannot open '%s'",
+		    path);
+		return NULL;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		eds_error_set(err, EDS_EX_NOINPUT, "cannot read '%s': "
+		    "Is a directory", path);
+		close(fd);
+		return NULL;
+	}
+	in = xcalloc(1, sizeof *in);
+	in->fd = fd;
+	in->owns_fd = 1;
+	in->name = xstrdup(path);
+	in->sbuf = xmalloc(STORED_BUF);
+	eds_sha256_init(&in->sha);
+	in->range = 1;
+	in->rhead = head;
+	in->rstart = start > head ? start : head;
+	in->rend = end > in->rstart ? end : in->rstart;
+	return in;
+}
+
+void
+eds_input_hash_also(struct eds_input *in, struct eds_sha256 *sha)
+{
+	in->also = sha;
 }
 
 static ssize_t

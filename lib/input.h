@@ -24,6 +24,21 @@ struct eds_input;
 struct eds_input *eds_input_open(const char *path, struct eds_error *);
 
 /*
+ * A piece of a plain file cut at row boundaries (shardplan.h): its bytes
+ * [0, head) (the header row, or nothing) then [start, end), with head <=
+ * start <= end.  No gzip detection.  The SHA-256 and the stored byte
+ * count are those of [start, end) only.  66 as eds_input_open; reading
+ * fails with 65 if the file ends before end (it changed).
+ */
+struct eds_input *eds_input_open_range(const char *path, uint64_t head,
+    uint64_t start, uint64_t end, struct eds_error *);
+/*
+ * Also feed every stored byte that goes into the input's SHA-256 from now
+ * on into sha (the caller's, which must outlive the reading).
+ */
+void eds_input_hash_also(struct eds_input *, struct eds_sha256 *sha);
+
+/*
  * Read up to n decompressed bytes.  Returns the count, 0 at the end, or -1:
  * 74 on a read error, 65 on a truncated or corrupt gzip stream (err->file
  * names the input; the CSV reader adds the line it had reached).

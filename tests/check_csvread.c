@@ -484,6 +484,92 @@ START_TEST(reader_stops_when_the_callback_fails)
 }
 END_TEST
 
+/* Read bytes [s, e) of path after its first head bytes, as a piece. */
+static int
+read_piece(const char *path, uint64_t head, uint64_t s, uint64_t e,
+    unsigned long skip, int cut, struct got *g, int *failed,
+    struct eds_error *err)
+{
+	struct eds_input *in;
+	struct eds_csv_reader *r;
+	int rc;
+
+	memset(g, 0, sizeof *g);
+	eds_error_clear(err);
+	in = eds_input_open_range(path, head, s, e, err);
+	ck_assert_ptr_nonnull(in);
+	r = eds_csv_reader_new(in, NULL);
+	eds_csv_reader_piece(r, head, s, skip, cut);
+	rc = eds_csv_reader_run(r, collect, g, err);
+	*failed = eds_csv_reader_cut_failed(r);
+	eds_csv_reader_free(r);
+	eds_input_close(in);
+	return rc;
+}
+
+START_TEST(a_piece_keeps_its_line_numbers_and_must_end_at_a_row_end)
+{
+	/* Lines: 1 header, 2 blank, 3-4 a quoted row, 5 row, 6 row. */
+	static const char text[] = "a,b\n\n1,\"x\ny\"\n2,z\n3,w\n";
+	const char *p = tu_path("piece.csv");
+	struct eds_error err;
+	struct got g;
+	int failed;
+
+	tu_write_str(p, text);
+	/* After the header [0, 4): bytes [5, 17), lines 3 to 5. */
+	ck_assert_int_eq(read_piece(p, 4, 5, 17, 1, 1, &g, &failed, &err), 0);
+	ck_assert_int_eq(failed, 0);
+	ck_assert_int_eq(g.n, 3);
+	ck_assert_str_eq(g.rows[0], "a|b");
+	ck_assert_uint_eq(g.line[0], 1);
+	ck_assert_str_eq(g.rows[1], "1|x\ny");
+	ck_assert_uint_eq(g.line[1], 3);
+	ck_assert_str_eq(g.rows[2], "2|z");
+	ck_assert_uint_eq(g.line[2], 5);
+
+	/* No header: the lines before the piece are skipped at once. */
+	ck_assert_int_eq(read_piece(p, 0, 17, 21, 5, 0, &g, &failed, &err), 0);
+	ck_assert_int_eq(g.n, 1);
+	ck_assert_str_eq(g.rows[0], "3|w");
+	ck_assert_uint_eq(g.line[0], 6);
+
+	/* A cut inside the quoted row: the row is not delivered, 65. */
+	ck_assert_int_eq(read_piece(p, 0, 0, 11, 0, 1, &g, &failed, &err), -1);
+	ck_assert_int_eq(failed, 1);
+	ck_assert_int_eq(err.status, EDS_EX_DATAERR);
+	ck_assert_uint_eq(err.line, 3);
+	ck_assert_int_eq(g.n, 1);
+	/* The same bytes, not at a cut: the usual unterminated quote. */
+	ck_assert_int_eq(read_piece(p, 0, 0, 11, 0, 0, &g, &failed, &err), -1);
+	ck_assert_int_eq(failed, 0);
+	ck_assert_int_eq(g.n, 2);
+	ck_assert_str_eq(g.reason[1], "unterminated-quote");
+}
+END_TEST
+
+START_TEST(a_piece_after_the_file_start_has_no_bom_to_strip)
+{
+	static const char text[] = "\xEF\xBB\xBFh\n\xEF\xBB\xBFx\n";
+	const char *p = tu_path("bom.csv");
+	struct eds_error err;
+	struct got g;
+	int failed;
+
+	tu_write_str(p, text);
+	/* With its header, the file's BOM is stripped, the row's is kept. */
+	ck_assert_int_eq(read_piece(p, 5, 5, 10, 0, 0, &g, &failed, &err), 0);
+	ck_assert_int_eq(g.n, 2);
+	ck_assert_str_eq(g.rows[0], "h");
+	ck_assert_str_eq(g.rows[1], "\xEF\xBB\xBFx");
+	/* Without a header, the same. */
+	ck_assert_int_eq(read_piece(p, 0, 5, 10, 1, 0, &g, &failed, &err), 0);
+	ck_assert_int_eq(g.n, 1);
+	ck_assert_str_eq(g.rows[0], "\xEF\xBB\xBFx");
+	ck_assert_uint_eq(g.line[0], 2);
+}
+END_TEST
+
 Suite *
 csvread_suite(void)
 {
@@ -506,6 +592,8 @@ csvread_suite(void)
 	tcase_add_test(t, a_row_of_exactly_the_limit_passes_and_one_byte_more_does_not);
 	tcase_add_test(t, reader_reads_gzip_detected_by_magic_and_refuses_truncation);
 	tcase_add_test(t, reader_stops_when_the_callback_fails);
+	tcase_add_test(t, a_piece_keeps_its_line_numbers_and_must_end_at_a_row_end);
+	tcase_add_test(t, a_piece_after_the_file_start_has_no_bom_to_strip);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -342,21 +342,51 @@ START_TEST(export_refuses_a_name_left_in_the_data)
 }
 END_TEST
 
+/* Merge parts p and q into name: its manifest is the whole run's. */
+static void
+merged_equals_whole(struct eds_export_options *o, const char *name,
+    const char *p, const char *q)
+{
+	struct eds_run run;
+	struct eds_error err;
+	char *parts[2], *a, *b, path[128];
+
+	options(o, name);
+	parts[0] = xstrdup(P(p));
+	parts[1] = xstrdup(P(q));
+	eds_run_init(&run, "eds-export", "merge");
+	ck_assert_msg(eds_export_merge(o, parts, 2, &run, &err) == 0, "%s",
+	    err.msg);
+	ck_assert_uint_eq(eds_run_get(&run, "rows_out"), 3);
+	eds_run_release(&run);
+	free(parts[0]);
+	free(parts[1]);
+	snprintf(path, sizeof path, "%s/manifest-sha256.txt", name);
+	a = tu_read(P("whole/manifest-sha256.txt"), NULL);
+	b = tu_read(P(path), NULL);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+}
+
 START_TEST(export_shards_and_merge_through_the_library)
 {
 	struct eds_export_options o;
 	struct eds_run run;
 	struct eds_error err;
-	char *parts[2], *a, *b;
+	char *parts[2];
+	uint64_t rows1;
 
 	hospital(policy_drop, NULL);
 	options(&o, "whole");
 	eds_run_init(&run, "eds-export", "export");
 	ck_assert_int_eq(eds_export(&o, &run, &err), 0);
 	eds_run_release(&run);
+	/* Whole files: the one input goes to the shard its middle is in. */
 	options(&o, "part1");
 	o.shard = 1;
 	o.nshards = 2;
+	o.whole_files = 1;
 	eds_run_init(&run, "eds-export", "shard");
 	ck_assert_int_eq(eds_export_shard(&o, &run, &err), 0);
 	ck_assert_msg(is_dir(P("part1")), "the partial is made");
@@ -365,25 +395,44 @@ START_TEST(export_shards_and_merge_through_the_library)
 	options(&o, "part2");
 	o.shard = 2;
 	o.nshards = 2;
+	o.whole_files = 1;
 	eds_run_init(&run, "eds-export", "shard");
 	ck_assert_int_eq(eds_export_shard(&o, &run, &err), 0);
 	ck_assert_uint_eq(eds_run_get(&run, "rows_in"), 9);
 	eds_run_release(&run);
-	options(&o, "merged");
-	parts[0] = xstrdup(P("part2"));
-	parts[1] = xstrdup(P("part1"));
+	merged_equals_whole(&o, "merged", "part2", "part1");
+
+	/* Cut at a row boundary: both shards read rows of the one file. */
+	options(&o, "cut1");
+	o.shard = 1;
+	o.nshards = 2;
+	eds_run_init(&run, "eds-export", "shard");
+	ck_assert_int_eq(eds_export_shard(&o, &run, &err), 0);
+	rows1 = eds_run_get(&run, "rows_in");
+	eds_run_release(&run);
+	options(&o, "cut2");
+	o.shard = 2;
+	o.nshards = 2;
+	eds_run_init(&run, "eds-export", "shard");
+	ck_assert_int_eq(eds_export_shard(&o, &run, &err), 0);
+	ck_assert_msg(rows1 > 0 && eds_run_get(&run, "rows_in") > 0 &&
+	    rows1 + eds_run_get(&run, "rows_in") == 9, "the 9 rows are "
+	    "shared: %llu and %llu", (unsigned long long)rows1,
+	    (unsigned long long)eds_run_get(&run, "rows_in"));
+	eds_run_release(&run);
+	merged_equals_whole(&o, "cutmerged", "cut1", "cut2");
+
+	/* Cut and whole partials do not merge. */
+	parts[0] = xstrdup(P("part1"));
+	parts[1] = xstrdup(P("cut2"));
+	options(&o, "mixed");
 	eds_run_init(&run, "eds-export", "merge");
-	ck_assert_msg(eds_export_merge(&o, parts, 2, &run, &err) == 0, "%s",
-	    err.msg);
-	ck_assert_uint_eq(eds_run_get(&run, "rows_out"), 3);
+	ck_assert_int_eq(eds_export_merge(&o, parts, 2, &run, &err), -1);
+	ck_assert_int_eq(err.status, EDS_EX_DATAERR);
+	ck_assert_msg(strstr(err.msg, "--whole-files") != NULL, "%s", err.msg);
 	eds_run_release(&run);
 	free(parts[0]);
 	free(parts[1]);
-	a = tu_read(P("whole/manifest-sha256.txt"), NULL);
-	b = tu_read(P("merged/manifest-sha256.txt"), NULL);
-	ck_assert_str_eq(a, b);
-	free(a);
-	free(b);
 }
 END_TEST
 

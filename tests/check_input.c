@@ -211,6 +211,64 @@ START_TEST(input_missing_file_or_directory_is_no_input)
 }
 END_TEST
 
+START_TEST(a_range_input_gives_the_head_then_the_piece_and_hashes_the_piece)
+{
+	const char *p = tu_path("range.csv");
+	static const char text[] = "h1,h2\nr1\nr2\nr3\n";
+	char buf[64], hex[EDS_SHA256_HEX], want[EDS_SHA256_HEX];
+	unsigned char raw[EDS_SHA256_LEN];
+	struct eds_input *in;
+	struct eds_error err;
+	struct eds_sha256 also;
+	long n = 0;
+	ssize_t k;
+
+	tu_write_str(p, text);
+	/* Header [0, 6), then the piece [9, 12): "r2\n". */
+	in = eds_input_open_range(p, 6, 9, 12, &err);
+	ck_assert_msg(in != NULL, "%s", err.msg);
+	ck_assert_int_eq(eds_input_is_gzip(in), 0);
+	eds_sha256_init(&also);
+	eds_input_hash_also(in, &also);
+	while ((k = eds_input_read(in, buf + n, 2, &err)) > 0)
+		n += k;
+	ck_assert_int_eq(k, 0);
+	ck_assert_int_eq(n, 9);
+	ck_assert_int_eq(memcmp(buf, "h1,h2\nr2\n", 9), 0);
+	ck_assert_uint_eq(eds_input_stored_bytes(in), 3);
+	eds_input_sha256(in, hex);
+	eds_sha256("r2\n", 3, raw);
+	eds_hex(raw, EDS_SHA256_LEN, want);
+	ck_assert_msg(strcmp(hex, want) == 0, "the hash is the piece's only");
+	eds_sha256_final_hex(&also, hex);
+	ck_assert_msg(strcmp(hex, want) == 0, "the extra digest got the piece");
+	eds_input_close(in);
+
+	/* No head: a plain prefix. */
+	in = eds_input_open_range(p, 0, 0, 6, &err);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_int_eq(eds_input_read(in, buf, sizeof buf, &err), 6);
+	ck_assert_int_eq(eds_input_read(in, buf, sizeof buf, &err), 0);
+	eds_input_close(in);
+
+	/* A file that ends before the range does: it changed (65). */
+	in = eds_input_open_range(p, 6, 12, 40, &err);
+	ck_assert_ptr_nonnull(in);
+	n = 0;
+	while ((k = eds_input_read(in, buf, sizeof buf, &err)) > 0)
+		n += k;
+	ck_assert_int_eq(k, -1);
+	ck_assert_int_eq(err.status, EDS_EX_DATAERR);
+	ck_assert_str_eq(err.file, p);
+	ck_assert_msg(strstr(err.msg, "ends before byte 40") != NULL, "%s",
+	    err.msg);
+	eds_input_close(in);
+	ck_assert_ptr_null(eds_input_open_range(tu_path("nonexistent"), 0, 0,
+	    1, &err));
+	ck_assert_int_eq(err.status, EDS_EX_NOINPUT);
+}
+END_TEST
+
 Suite *
 input_suite(void)
 {
@@ -223,6 +281,7 @@ input_suite(void)
 	tcase_add_test(t, input_refuses_corrupt_truncated_and_junk_followed_gzip);
 	tcase_add_test(t, input_reads_stdin_for_null_or_dash);
 	tcase_add_test(t, input_missing_file_or_directory_is_no_input);
+	tcase_add_test(t, a_range_input_gives_the_head_then_the_piece_and_hashes_the_piece);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -175,3 +175,16 @@ run 73 "$SLURM_EXPORT" -P spec -k key -o e -n 2 --journal nodir/j.jsonl
 contains "$T/err" "cannot create journal 'nodir/j.jsonl': directory 'nodir' does not exist"
 cd "$OLDPWD"
 ok "the job scripts get absolute paths; the jobs run in the submission's directory"
+
+# --whole-files reaches every shard, and makes another run of the state.
+cd "$T"
+rm -rf w w.shards
+newcalls
+run 0 "$SLURM_EXPORT" -P spec -k key -o w -n 2 --whole-files
+contains "$T/w.shards/shard.sh" "' --shard \"\$i/\$n\" --whole-files -o \"\$state/part-\$i\""
+contains "$T/w.shards/run" "whole_files=1"
+rm -f "$T/w.shards/jobs"
+run 64 "$SLURM_EXPORT" -P spec -k key -o w -n 2
+contains "$T/err" "belongs to another run (whole_files differ)"
+cd "$OLDPWD"
+ok "--whole-files is passed to every shard; a state made with it is another run's"
