@@ -60,6 +60,7 @@ struct eds_csv_reader {
 	uint64_t piece_head;		/* after which skip lines are counted */
 	unsigned long skip;
 	int skip_pending;
+	int head_pending;		/* the header row must end at piece_head */
 	int no_bom;
 	int cut, cut_failed;
 
@@ -150,6 +151,7 @@ eds_csv_reader_piece(struct eds_csv_reader *r, uint64_t head, uint64_t start,
 	r->piece_head = head;
 	r->skip = skip;
 	r->skip_pending = skip > 0;
+	r->head_pending = head > 0;
 	r->no_bom = head == 0 && start > 0;
 	r->cut = cut;
 }
@@ -578,13 +580,28 @@ eds_csv_reader_run(struct eds_csv_reader *r, eds_csv_row_fn fn, void *ctx,
 		if (got == 0)
 			break;
 		n = (size_t)got;
-		if (r->skip_pending && r->consumed + n > r->piece_head) {
+		if ((r->skip_pending || r->head_pending) &&
+		    r->consumed + n > r->piece_head) {
 			/* A piece: its lines follow the header's after a gap. */
 			k = (size_t)(r->piece_head - r->consumed);
 			if (k > 0)
 				take(r, p, k);
 			if (r->stopped)
 				return -1;
+			if (r->head_pending && (!r->started || r->row_open)) {
+				/*
+				 * The header row read before the piece goes on
+				 * into it (a row too large, skipped by quote
+				 * parity): the piece's first rows would be
+				 * taken for the header's.
+				 */
+				r->cut_failed = 1;
+				return eds_error_at(err, EDS_EX_DATAERR,
+				    r->rec.file, r->started ? r->row_line : 1,
+				    0, "the header row starting here does not "
+				    "end where the scan found");
+			}
+			r->head_pending = 0;
 			r->lines += r->skip;
 			r->skip_pending = 0;
 			p += k;
