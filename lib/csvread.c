@@ -245,6 +245,22 @@ on_field(void *data, size_t len, void *ctx)
 	rec->n++;
 }
 
+/*
+ * The head bytes before a piece are not exactly one row, the header
+ * (blank lines aside): the header goes on into the piece (a row too
+ * large, skipped by quote parity), or a line the scan took for blank is
+ * a row (too large to be seen blank).  The piece's rows would be taken
+ * for the header, or the header for one of its rows: fail as a cut does.
+ */
+static int
+head_failed(struct eds_csv_reader *r, unsigned long line)
+{
+	r->cut_failed = 1;
+	return eds_error_at(r->err, EDS_EX_DATAERR, r->rec.file, line, 0,
+	    "the header row does not end where the scan found (a row too "
+	    "large?)");
+}
+
 /* Deliver the open row whose bytes end at chunk[end). */
 static void
 deliver(struct eds_csv_reader *r, size_t end)
@@ -273,6 +289,11 @@ deliver(struct eds_csv_reader *r, size_t end)
 	rec->raw_len = len;
 	rec->line = r->row_line;
 	rec->index = r->index++;
+	if (!r->stopped && r->head_pending && rec->index > 0) {
+		/* A second row in a piece's head bytes: see head_failed. */
+		(void)head_failed(r, r->row_line);
+		r->stopped = 1;
+	}
 	if (!r->stopped && r->fn(r->ctx, rec, r->err) == -1)
 		r->stopped = 1;
 	eds_record_clear(rec);
@@ -588,19 +609,10 @@ eds_csv_reader_run(struct eds_csv_reader *r, eds_csv_row_fn fn, void *ctx,
 				take(r, p, k);
 			if (r->stopped)
 				return -1;
-			if (r->head_pending && (!r->started || r->row_open)) {
-				/*
-				 * The header row read before the piece goes on
-				 * into it (a row too large, skipped by quote
-				 * parity): the piece's first rows would be
-				 * taken for the header's.
-				 */
-				r->cut_failed = 1;
-				return eds_error_at(err, EDS_EX_DATAERR,
-				    r->rec.file, r->started ? r->row_line : 1,
-				    0, "the header row starting here does not "
-				    "end where the scan found");
-			}
+			if (r->head_pending && (!r->started ||
+			    r->row_open || r->index != 1))
+				return head_failed(r, r->started &&
+				    r->row_open ? r->row_line : 1);
 			r->head_pending = 0;
 			r->lines += r->skip;
 			r->skip_pending = 0;
