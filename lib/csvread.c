@@ -60,6 +60,7 @@ struct eds_csv_reader {
 	uint64_t piece_head;		/* after which skip lines are counted */
 	unsigned long skip;
 	int skip_pending;
+	int head_pending;		/* the header row must end at piece_head */
 	int no_bom;
 	int cut, cut_failed;
 
@@ -150,6 +151,7 @@ eds_csv_reader_piece(struct eds_csv_reader *r, uint64_t head, uint64_t start,
 	r->piece_head = head;
 	r->skip = skip;
 	r->skip_pending = skip > 0;
+	r->head_pending = head > 0;
 	r->no_bom = head == 0 && start > 0;
 	r->cut = cut;
 }
@@ -243,6 +245,22 @@ on_field(void *data, size_t len, void *ctx)
 	rec->n++;
 }
 
+/*
+ * The head bytes before a piece are not exactly one row, the header
+ * (blank lines aside): the header goes on into the piece (a row too
+ * large, skipped by quote parity), or a line the scan took for blank is
+ * a row (too large to be seen blank).  The piece's rows would be taken
+ * for the header, or the header for one of its rows: fail as a cut does.
+ */
+static int
+head_failed(struct eds_csv_reader *r, unsigned long line)
+{
+	r->cut_failed = 1;
+	return eds_error_at(r->err, EDS_EX_DATAERR, r->rec.file, line, 0,
+	    "the header row does not end where the scan found (a row too "
+	    "large?)");
+}
+
 /* Deliver the open row whose bytes end at chunk[end). */
 static void
 deliver(struct eds_csv_reader *r, size_t end)
@@ -271,6 +289,11 @@ deliver(struct eds_csv_reader *r, size_t end)
 	rec->raw_len = len;
 	rec->line = r->row_line;
 	rec->index = r->index++;
+	if (!r->stopped && r->head_pending && rec->index > 0) {
+		/* A second row in a piece's head bytes: see head_failed. */
+		(void)head_failed(r, r->row_line);
+		r->stopped = 1;
+	}
 	if (!r->stopped && r->fn(r->ctx, rec, r->err) == -1)
 		r->stopped = 1;
 	eds_record_clear(rec);
@@ -578,13 +601,19 @@ eds_csv_reader_run(struct eds_csv_reader *r, eds_csv_row_fn fn, void *ctx,
 		if (got == 0)
 			break;
 		n = (size_t)got;
-		if (r->skip_pending && r->consumed + n > r->piece_head) {
+		if ((r->skip_pending || r->head_pending) &&
+		    r->consumed + n > r->piece_head) {
 			/* A piece: its lines follow the header's after a gap. */
 			k = (size_t)(r->piece_head - r->consumed);
 			if (k > 0)
 				take(r, p, k);
 			if (r->stopped)
 				return -1;
+			if (r->head_pending && (!r->started ||
+			    r->row_open || r->index != 1))
+				return head_failed(r, r->started &&
+				    r->row_open ? r->row_line : 1);
+			r->head_pending = 0;
 			r->lines += r->skip;
 			r->skip_pending = 0;
 			p += k;

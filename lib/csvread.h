@@ -64,7 +64,11 @@ int eds_csv_reader_run(struct eds_csv_reader *, eds_csv_row_fn fn,
  * strip.  With cut, the input ends at a cut, where a row must end: a row
  * still open there (a quote still open, say, when the cut was found on a
  * malformed line) is not delivered, and run fails with 65 and
- * eds_csv_reader_cut_failed true.  Call before eds_csv_reader_run.
+ * eds_csv_reader_cut_failed true; so too when the head bytes are not
+ * exactly one row (a header row too large, skipped by quote parity,
+ * would take the piece's first rows with it; a line too large to be
+ * seen blank would be taken for the header).  Call before
+ * eds_csv_reader_run.
  */
 void eds_csv_reader_piece(struct eds_csv_reader *, uint64_t head,
     uint64_t start, unsigned long skip, int cut);
