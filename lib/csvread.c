@@ -255,7 +255,7 @@ on_field(void *data, size_t len, void *ctx)
 static int
 head_failed(struct eds_csv_reader *r, unsigned long line)
 {
-	r->cut_failed = 1;
+	r->cut_failed = EDS_CUT_FAILED_HEAD;
 	return eds_error_at(r->err, EDS_EX_DATAERR, r->rec.file, line, 0,
 	    "the header row does not end where the scan found (a row too "
 	    "large?)");
@@ -446,7 +446,7 @@ finish(struct eds_csv_reader *r)
 
 	if (r->cut && r->row_open) {
 		/* The piece ends inside a row: it must not be delivered. */
-		r->cut_failed = 1;
+		r->cut_failed = EDS_CUT_FAILED_END;
 		return eds_error_at(r->err, EDS_EX_DATAERR, r->rec.file, start,
 		    0, "the input ends inside the row starting here");
 	}

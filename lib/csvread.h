@@ -72,6 +72,8 @@ int eds_csv_reader_run(struct eds_csv_reader *, eds_csv_row_fn fn,
  */
 void eds_csv_reader_piece(struct eds_csv_reader *, uint64_t head,
     uint64_t start, unsigned long skip, int cut);
+/* 0, or why a piece failed: its end cut, or its head bytes. */
+enum { EDS_CUT_FAILED_END = 1, EDS_CUT_FAILED_HEAD = 2 };
 int eds_csv_reader_cut_failed(const struct eds_csv_reader *);
 /* The separator in use (after detection). */
 char eds_csv_reader_sep(const struct eds_csv_reader *);

@@ -481,13 +481,20 @@ read_piece(struct shard_ds *s, const char *path,
 		eds_csv_reader_piece(r, head, own.start, skip,
 		    own.end < f->size);
 		if (read_input(s, r, path, err) == -1) {
-			if (eds_csv_reader_cut_failed(r))
+			if (eds_csv_reader_cut_failed(r) ==
+			    EDS_CUT_FAILED_END)
 				eds_error_at(err, EDS_EX_DATAERR, path,
 				    end_line, 0, "cannot cut the file at byte "
 				    "%llu: the rows there do not end where the "
 				    "scan found (a quote out of place?); run the "
 				    "shards with --whole-files",
 				    (unsigned long long)own.end);
+			else if (eds_csv_reader_cut_failed(r))
+				eds_error_at(err, EDS_EX_DATAERR, path,
+				    err->line, 0, "cannot cut the file after "
+				    "its header row: the header row does not "
+				    "end where the scan found (a row too "
+				    "large?); run the shards with --whole-files");
 			goto done;
 		}
 		eds_input_sha256(s->in, own.sha256);

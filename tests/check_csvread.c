@@ -536,7 +536,7 @@ START_TEST(a_piece_keeps_its_line_numbers_and_must_end_at_a_row_end)
 
 	/* A cut inside the quoted row: the row is not delivered, 65. */
 	ck_assert_int_eq(read_piece(p, 0, 0, 11, 0, 1, &g, &failed, &err), -1);
-	ck_assert_int_eq(failed, 1);
+	ck_assert_int_eq(failed, EDS_CUT_FAILED_END);
 	ck_assert_int_eq(err.status, EDS_EX_DATAERR);
 	ck_assert_uint_eq(err.line, 3);
 	ck_assert_int_eq(g.n, 1);
