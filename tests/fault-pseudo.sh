@@ -28,41 +28,7 @@ run 0 $PSEUDO -o want.csv in.csv
 run 0 $PSEUDO -o want-big.csv big.csv
 
 # --- the output -----------------------------------------------------------
-for f in "mkstemp ENOSPC 73 cannot create 'out.csv': No space left on device" \
-    "mkstemp EACCES 73 cannot create 'out.csv': Permission denied" \
-    "write EIO 74 cannot write 'out.csv': Input/output error" \
-    "write ENOSPC 74 cannot write 'out.csv': No space left on device" \
-    "fsync EIO 74 cannot write 'out.csv': Input/output error" \
-    "close EIO 74 cannot write 'out.csv': Input/output error" \
-    "rename EACCES 73 cannot rename into 'out.csv': Permission denied"; do
-	set -- $f
-	call=$1 errno=$2 status=$3
-	msg=${f#* * * }
-	inject "$status" "$call" '*out.csv*' "$errno" 1 \
-	    $PSEUDO --stats st.json -o out.csv in.csv
-	says "eds-pseudo: $msg"
-	absent out.csv
-	no_temps
-	contains st.json "\"status\":$status"
-	rm -f st.json
-	ok "output: $call failing with $errno exits $status, nothing in place"
-done
-inject 74 write '*out.csv*' ENOSPC 3 $PSEUDO -o out.csv big.csv
-says "eds-pseudo: cannot write 'out.csv': No space left on device"
-absent out.csv
-no_temps
-inject 74 write '*out.csv.gz*' ENOSPC 1 $PSEUDO -z -o out.csv.gz big.csv
-says "eds-pseudo: cannot write 'out.csv.gz': No space left on device"
-absent out.csv.gz
-no_temps
-ok "output: a write failing mid-run (plain or gzip) is 74, nothing in place"
-FI_TIMES=0 inject 0 write '*out.csv*' short 1 $PSEUDO -o out.csv big.csv
-same out.csv want-big.csv
-rm -f out.csv
-ok "output: short writes are completed, the output is whole"
-inject 74 write '*/out' EIO 1 $PSEUDO in.csv
-says "eds-pseudo: cannot write '<stdout>': Input/output error"
-ok "standard output failing is 74"
+output_faults eds-pseudo "$PSEUDO"
 
 # --- --stats and --journal ---------------------------------------------------
 stats_faults eds-pseudo "$PSEUDO"

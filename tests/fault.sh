@@ -100,3 +100,48 @@ journal_faults() {
 	rm -f out.csv
 	ok "journal: fsync failing is 74, the chain stays whole"
 }
+
+# output_faults TOOL CMD [AFTER]: the run "CMD -o out.csv in.csv" (and
+# big.csv, whose good output is want-big.csv) with each step of writing
+# its output failing: 73 or 74 with a message naming it, nothing in place,
+# no temporary left, the stats saying the status; a write failing
+# mid-run, plain and gzip (-z); short writes completed; standard output
+# failing.  AFTER, when given, is a function called with the failing
+# call's name after each of the first cases, for the tool's own checks.
+output_faults() {
+	of_tool=$1 of_cmd=$2 of_after=${3:-}
+	for of in "mkstemp ENOSPC 73 cannot create 'out.csv': No space left on device" \
+	    "mkstemp EACCES 73 cannot create 'out.csv': Permission denied" \
+	    "write EIO 74 cannot write 'out.csv': Input/output error" \
+	    "write ENOSPC 74 cannot write 'out.csv': No space left on device" \
+	    "fsync EIO 74 cannot write 'out.csv': Input/output error" \
+	    "close EIO 74 cannot write 'out.csv': Input/output error" \
+	    "rename EACCES 73 cannot rename into 'out.csv': Permission denied"; do
+		set -- $of
+		inject "$3" "$1" '*out.csv*' "$2" 1 \
+		    $of_cmd --stats st.json -o out.csv in.csv
+		says "$of_tool: ${of#* * * }"
+		absent out.csv
+		no_temps
+		contains st.json "\"status\":$3"
+		rm -f st.json
+		[ -z "$of_after" ] || "$of_after" "$1"
+		ok "output: $1 failing with $2 exits $3, nothing in place"
+	done
+	inject 74 write '*out.csv*' ENOSPC 3 $of_cmd -o out.csv big.csv
+	says "$of_tool: cannot write 'out.csv': No space left on device"
+	absent out.csv
+	no_temps
+	inject 74 write '*out.csv.gz*' ENOSPC 1 $of_cmd -z -o out.csv.gz big.csv
+	says "$of_tool: cannot write 'out.csv.gz': No space left on device"
+	absent out.csv.gz
+	no_temps
+	ok "output: a write failing mid-run (plain or gzip) is 74, nothing in place"
+	FI_TIMES=0 inject 0 write '*out.csv*' short 1 $of_cmd -o out.csv big.csv
+	same out.csv want-big.csv
+	rm -f out.csv
+	ok "output: short writes are completed, the output is whole"
+	inject 74 write '*/out' EIO 1 $of_cmd in.csv
+	says "$of_tool: cannot write '<stdout>': Input/output error"
+	ok "standard output failing is 74"
+}
