@@ -38,3 +38,18 @@ wait_stopped() {
 	done
 	fail "process $1 never paused"
 }
+
+# wait_lock_waiter LOCKFILE PID: until some process waits for the flock on
+# LOCKFILE (a "->" line of /proc/locks: a blocked flock), failing if PID
+# ends first.  Skips the test without a readable /proc/locks.
+wait_lock_waiter() {
+	[ -r /proc/locks ] || skip "no /proc/locks to see an import wait"
+	wl_ino=$(stat -c %i "$1")
+	wl_n=0
+	until grep -Eq -- "-> FLOCK +ADVISORY +WRITE +[0-9]+ [0-9a-f]+:[0-9a-f]+:$wl_ino " /proc/locks; do
+		kill -0 "$2" 2>/dev/null || fail "process $2 ended without waiting for '$1'"
+		wl_n=$((wl_n + 1))
+		[ $wl_n -lt 6000 ] || fail "nobody waited for '$1'"
+		sleep 0.05
+	done
+}

@@ -88,8 +88,7 @@ p1=$!
 wait_stopped $p1
 eds-consent import -q --registry "$R" "$T/e.csv" &
 p2=$!
-sleep 0.5
-kill -0 $p2 2>/dev/null || fail "the second import waits for the lock"
+wait_lock_waiter "$R/lock" $p2
 kill -CONT $p1
 set +e
 wait $p1

@@ -2682,15 +2682,6 @@ parse_rate(const char *s)
 	return v;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -2785,7 +2776,7 @@ main(int argc, char **argv)
 	if (mkdir(dir, 0777) == -1 && errno != EEXIST)
 		die(EDS_EX_CANTCREAT, "cannot create directory '%s': %s", dir,
 		    strerror(errno));
-	t0 = now();
+	t0 = cli_now();
 	for (i = 0; i < NSRC; i++) {
 		struct source *s = &src[i];
 		const char *names[MAXF];
@@ -2839,7 +2830,7 @@ main(int argc, char **argv)
 	}
 	if (truth != NULL)
 		out_close(truth);
-	dt = now() - t0;
+	dt = cli_now() - t0;
 	if (!cli.quiet)
 		fprintf(stderr, "eds-gen: %llu rows, %.1f MB in %.2f s "
 		    "(%.0f MB/s), seed %llu, %llu patients\n",

@@ -27,8 +27,8 @@ on_signal(int sig)
 	raise(sig);
 }
 
-static double
-now(void)
+double
+cli_now(void)
 {
 	struct timespec ts;
 
@@ -45,7 +45,7 @@ cli_init(const char *tool, const char *usage)
 	cli.tool = tool;
 	cli.usage = usage;
 	cli.progress = isatty(STDERR_FILENO);
-	cli.start = cli.last = now();
+	cli.start = cli.last = cli_now();
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -144,7 +144,7 @@ cli_progress(uint64_t rows, uint64_t bytes)
 
 	if (!cli.progress)
 		return;
-	t = now();
+	t = cli_now();
 	if (t - cli.last < 0.5)
 		return;
 	cli.last = t;

@@ -51,6 +51,8 @@ extern struct cli cli;
 
 /* Set the tool name and usage, install signal handlers. */
 void cli_init(const char *tool, const char *usage);
+/* Seconds on the monotonic clock (for rates and durations). */
+double cli_now(void);
 /*
  * Handle a common option; returns 1 if it was one, 0 if not.  -h and
  * --version exit here.
