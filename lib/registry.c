@@ -1678,8 +1678,9 @@ build_index(struct import *g, struct builder *b, uint64_t generation,
 	struct eds_registry_patient pt;
 	const struct eds_registry *old = g->old;
 	uint64_t nold = old != NULL ? old->npatients : 0, i = 0, oh = 0;
-	uint64_t upper, cur = UINT64_MAX;
-	size_t q = 0, qe, n = g->nev;
+	uint64_t upper, cur = UINT64_MAX, ph = 0;
+	size_t q = 0, qe, n = g->nev, plen = 0;
+	const char *pid = NULL;
 	const unsigned char *rp, *re;
 
 	/* An upper bound of the patients sizes the directory. */
@@ -1712,10 +1713,24 @@ build_index(struct import *g, struct builder *b, uint64_t generation,
 		int c;
 
 		if (i < nold && cur != i) {
+			if (i > 0) {
+				ph = oh;
+				pid = pt.id;
+				plen = pt.id_len;
+			}
 			if (record_open(old, i, &pt, err) == -1)
 				return -1;
 			oh = eds_registry_hash(pt.id, pt.id_len);
 			cur = i;
+			/*
+			 * The walk merges two sorted lists: an old index out
+			 * of order (its checksums hold, its order does not)
+			 * would hide patients, old or new, from every look-up.
+			 */
+			if (i > 0 && (ph > oh || (ph == oh && id_cmp(pid,
+			    plen, pt.id, pt.id_len) >= 0)))
+				return corrupt(err, g->dir, "patients out of "
+				    "order in the index");
 		}
 		if (i >= nold && x == NULL)
 			break;

@@ -1007,6 +1007,54 @@ START_TEST(a_damaged_index_never_reads_out_of_bounds)
 }
 END_TEST
 
+/*
+ * An index whose checksums hold but whose patients are out of hash order
+ * (a writer's bug, or a careless repair): a look-up could then miss a
+ * patient, so an import over it must refuse, not merge into it.
+ */
+START_TEST(an_import_over_an_index_out_of_order_is_refused)
+{
+	struct eds_buf b = EDS_BUF_INIT;
+	struct eds_error err;
+	char dir[512], *idx, *data, *before, *after, *at;
+	size_t len;
+	int p;
+
+	eds_buf_addstr(&b, "patient_id,scope,decision,recorded_at,source\n");
+	for (p = 0; p < 40; p++)
+		eds_buf_addf(&b, "P%03d,primary,granted,2024-01-01,dpi\n", p);
+	eds_buf_addch(&b, '\0');
+	snprintf(dir, sizeof dir, "%s", tu_path("order-reg"));
+	write_str(tu_path("order.csv"), b.p);
+	eds_buf_release(&b);
+	import_ok(dir, tu_path("order.csv"));
+
+	/* P017 renamed P999 in place: its hash no longer fits its place. */
+	idx = registry_file(dir, "index-");
+	data = tu_read(idx, &len);
+	at = memmem(data, len, "\004P017", 5);
+	ck_assert(at != NULL);
+	memcpy(at + 1, "P999", 4);
+	tu_write(idx, data, len);
+	free(data);
+	free(idx);
+	rebless(dir);
+
+	before = snapshot(dir);
+	write_str(tu_path("new.csv"), "patient_id,scope,decision,recorded_at,"
+	    "source\nNEW1,primary,granted,2024-01-01,dpi\n");
+	eds_error_clear(&err);
+	ck_assert(import1(dir, tu_path("new.csv"), &err) == -1);
+	ck_assert_int_eq(err.status, EDS_EX_DATAERR);
+	ck_assert_msg(strstr(err.msg, "patients out of order in the index") !=
+	    NULL, "%s", err.msg);
+	after = snapshot(dir);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+}
+END_TEST
+
 START_TEST(leftovers_of_a_killed_import_are_removed_by_the_next)
 {
 	char dir[512];
@@ -1132,6 +1180,7 @@ registry_suite(void)
 	tcase_add_test(t, an_edited_manifest_fails_its_checksum);
 	tcase_add_test(t, another_format_version_is_named);
 	tcase_add_test(t, a_damaged_index_never_reads_out_of_bounds);
+	tcase_add_test(t, an_import_over_an_index_out_of_order_is_refused);
 	tcase_add_test(t, leftovers_of_a_killed_import_are_removed_by_the_next);
 	tcase_add_test(t, concurrent_imports_both_succeed);
 	tcase_add_test(t, the_hash_spreads_sequential_identifiers);
