@@ -90,6 +90,129 @@ check_format(const char *fmt)
 	return 0;
 }
 
+/*
+ * glibc's regcomp copies a group once per count of a bounded repetition,
+ * so nested counts multiply: "(((a{1,100}){1,100}){1,100})" takes more
+ * than a gigabyte.  Estimate the size of the pattern once repetitions are
+ * expanded (an atom is 1, a group the sum of what it holds, x{m,n} is x
+ * times n, x+ twice x) and refuse beyond PATTERN_MAX_WEIGHT (about 10 MB
+ * of compiled pattern), or beyond PATTERN_MAX_DEPTH nested groups.
+ * Returns the weight, or PATTERN_MAX_WEIGHT + 1 when too big.
+ */
+#define PATTERN_MAX_WEIGHT 4096
+#define PATTERN_MAX_DEPTH 32
+
+static unsigned long
+pattern_weight(const char *p)
+{
+	unsigned long sum[PATTERN_MAX_DEPTH + 1], last = 0, k, m;
+	const unsigned long big = PATTERN_MAX_WEIGHT + 1;
+	int depth = 0;
+
+	sum[0] = 0;
+	while (*p != '\0') {
+		switch (*p) {
+		case '(':
+			if (depth == PATTERN_MAX_DEPTH)
+				return big;
+			sum[++depth] = 0;
+			last = 0;
+			p++;
+			continue;
+		case ')':
+			if (depth == 0) {	/* regcomp will say so */
+				p++;
+				last = 1;
+				break;
+			}
+			last = sum[depth] ? sum[depth] : 1;
+			sum[--depth] += last;
+			p++;
+			continue;
+		case '{':
+			/* x{m}, x{m,}, x{m,n}: x counts max(m, n) (+1 if open) */
+			for (k = 0, m = 0, p++; *p >= '0' && *p <= '9'; p++)
+				if ((m = m * 10 + (unsigned long)(*p - '0')) >
+				    big)
+					return big;
+			if (*p == ',') {
+				for (k = 0, p++; *p >= '0' && *p <= '9'; p++)
+					if ((k = k * 10 + (unsigned long)(*p -
+					    '0')) > big)
+						return big;
+				if (k == 0)
+					k = m + 1;
+			}
+			if (k < m)
+				k = m;
+			if (k > 1 && last > 0) {
+				if (last > big / k)
+					return big;
+				sum[depth] += last * (k - 1);
+				last *= k;
+			}
+			if (*p == '}')
+				p++;
+			break;
+		case '+':
+			sum[depth] += last;
+			last *= 2;
+			p++;
+			break;
+		case '*':
+		case '?':
+		case '|':
+		case '^':
+		case '$':
+			p++;
+			break;
+		case '[':
+			/* A bracket expression is one atom: find its end. */
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			while (*p != '\0' && *p != ']') {
+				if (*p == '[' && (p[1] == ':' || p[1] == '.' ||
+				    p[1] == '=')) {
+					char c = p[1];
+
+					for (p += 2; *p != '\0' && !(*p == c &&
+					    p[1] == ']'); p++)
+						;
+					if (*p != '\0')
+						p += 2;
+					continue;
+				}
+				p++;
+			}
+			if (*p == ']')
+				p++;
+			last = 1;
+			sum[depth]++;
+			break;
+		case '\\':
+			p += p[1] != '\0' ? 2 : 1;
+			last = 1;
+			sum[depth]++;
+			break;
+		default:
+			p++;
+			last = 1;
+			sum[depth]++;
+			break;
+		}
+		if (sum[depth] > PATTERN_MAX_WEIGHT)
+			return big;
+	}
+	while (depth > 0) {	/* unclosed groups: regcomp will say so */
+		sum[depth - 1] += sum[depth];
+		depth--;
+	}
+	return sum[0] > PATTERN_MAX_WEIGHT ? big : sum[0];
+}
+
 static int
 load_column(const struct eds_yaml *y, const struct eds_ynode *n,
     struct eds_column *c, struct eds_error *err)
@@ -161,6 +284,11 @@ load_column(const struct eds_yaml *y, const struct eds_ynode *n,
 
 		if (eds_yaml_str(y, v, &s, err) == -1)
 			return -1;
+		if (pattern_weight(s) > PATTERN_MAX_WEIGHT)
+			return eds_yaml_error(y, v, err, "pattern too complex: "
+			    "once its repetitions are expanded it exceeds %d "
+			    "elements (nested counts such as (x{1,100}){1,100} "
+			    "multiply)", PATTERN_MAX_WEIGHT);
 		c->pattern_src = xstrdup(s);
 		if ((i = regcomp(&c->pattern, s, REG_EXTENDED | REG_NOSUB)) != 0) {
 			regerror(i, &c->pattern, msg, sizeof msg);

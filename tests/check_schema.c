@@ -245,6 +245,46 @@ START_TEST(column_mistakes_are_refused_where_they_are)
 }
 END_TEST
 
+/*
+ * Nested counts multiply in glibc's regcomp: a pattern whose expansion is
+ * too big is refused before it is compiled (this one took 1.2 GB), while
+ * every pattern a real schema uses, and ones up to the bound, load.
+ */
+START_TEST(a_pattern_too_complex_to_compile_is_refused)
+{
+	static const char *const fine[] = {
+		"^[0-9]{6,10}$", "^[0-9]{1,7}-[0-9]$", "^[12][0-9]{2}(0[1-9]|1[0-2])"
+		    "[0-9]{8}$", "[[:alpha:]]{2,}[]a-z{}]+", "(a{1,64}){1,64}",
+		"a{4096}", "^(ab|cd)*(e?f+)$", "x{,3}",
+		"(()a)0){1,9})",	/* glibc takes a lone ) as itself */
+		NULL
+	};
+	static const char *const bad[] = {
+		"(((a{1,100}){1,100}){1,100})", "(a{1,65}){1,64}", "a{4097}",
+		"a{1,}{1,}{1,}{1,99999999999999999999}", "((a+)+){1,2048}",
+		"((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))",
+		NULL
+	};
+	char text[512];
+	struct eds_error err;
+	struct eds_schema *s;
+	size_t i;
+
+	for (i = 0; fine[i] != NULL; i++) {
+		snprintf(text, sizeof text, HEAD "  - {name: a, type: text, "
+		    "pattern: '%s'}\n", fine[i]);
+		s = load(text, &err);
+		ck_assert_msg(s != NULL, "'%s' refused: %s", fine[i], err.msg);
+		eds_schema_free(s);
+	}
+	for (i = 0; bad[i] != NULL; i++) {
+		snprintf(text, sizeof text, HEAD "  - {name: a, type: text, "
+		    "pattern: '%s'}\n", bad[i]);
+		refused_at(text, 3, 36, "pattern too complex");
+	}
+}
+END_TEST
+
 START_TEST(an_empty_or_missing_schema_file_is_refused)
 {
 	struct eds_error err;
@@ -301,6 +341,7 @@ schema_suite(void)
 	tcase_add_test(t, separators_types_and_roles_take_every_listed_word);
 	tcase_add_test(t, top_level_mistakes_are_refused_where_they_are);
 	tcase_add_test(t, column_mistakes_are_refused_where_they_are);
+	tcase_add_test(t, a_pattern_too_complex_to_compile_is_refused);
 	tcase_add_test(t, an_empty_or_missing_schema_file_is_refused);
 	tcase_add_test(t, the_shipped_source_schemas_all_load);
 	suite_add_tcase(s, t);
