@@ -120,7 +120,7 @@ pattern_weight(const char *p)
 			p++;
 			continue;
 		case ')':
-			if (depth == 0) {	/* regcomp will say so */
+			if (depth == 0) {	/* glibc: a lone ) is itself */
 				p++;
 				last = 1;
 				break;
